@@ -11,7 +11,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const generatedDir = 'packages/core/src/generated';
 
 await generate();
-const changed = execFileSync('git', ['status', '--porcelain', '--', generatedDir], { cwd: root, encoding: 'utf8' })
+const changed = execFileSync('git', ['status', '--porcelain', '--', generatedDir], {
+  cwd: root,
+  encoding: 'utf8',
+})
   .split('\n')
   .filter(Boolean);
 if (changed.length > 0) {

@@ -37,14 +37,17 @@ interface Reference {
   schemas: Record<string, RefField[]>;
 }
 
-const reference = JSON.parse(readFileSync(findReferenceFile('taskrouter-operations.json'), 'utf8')) as Reference;
+const reference = JSON.parse(
+  readFileSync(findReferenceFile('taskrouter-operations.json'), 'utf8'),
+) as Reference;
 const spec = loadSpec();
 
 function resolve(schema: Schema | undefined, doc: OpenApiSpec): Schema {
   let current = schema ?? {};
   for (;;) {
     if (current.$ref) current = doc.components.schemas[current.$ref.split('/').pop()!] ?? {};
-    else if (current.allOf?.length === 1) current = { ...current, ...resolve(current.allOf[0], doc), allOf: undefined };
+    else if (current.allOf?.length === 1)
+      current = { ...current, ...resolve(current.allOf[0], doc), allOf: undefined };
     else return current;
   }
 }
@@ -85,7 +88,9 @@ describe('spec coverage of TaskRouter v1', () => {
 
   describe.each(reference.operations.map((op) => [op.operationId, op] as const))('%s', (_id, op) => {
     const ours = operationOf(op)!;
-    const params = (ours.parameters ?? []).map((p) => ('$ref' in p && p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!]! : p));
+    const params = (ours.parameters ?? []).map((p) =>
+      '$ref' in p && p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!]! : p,
+    );
 
     it('declares the same path, query and header parameters', () => {
       for (const [location, fields] of [
@@ -97,8 +102,13 @@ describe('spec coverage of TaskRouter v1', () => {
         expect(names.sort(), `${location} parameters`).toEqual(fields.map((f) => f.name).sort());
         for (const field of fields) {
           const param = params.find((p) => p.in === location && p.name === field.name)!;
-          expect(typesAgree(typeOf(param.schema ?? {}, spec), expectedType(field)), `${field.name} type`).toBe(true);
-          expect(Boolean(param.required), `${field.name} required`).toBe(location === 'path' || Boolean(field.required));
+          expect(
+            typesAgree(typeOf(param.schema ?? {}, spec), expectedType(field)),
+            `${field.name} type`,
+          ).toBe(true);
+          expect(Boolean(param.required), `${field.name} required`).toBe(
+            location === 'path' || Boolean(field.required),
+          );
           if (field.enum) expect(resolveEnum(param.schema), `${field.name} enum`).toEqual(field.enum);
         }
       }
@@ -155,9 +165,14 @@ function resolveEnum(schema: Schema | undefined): string[] | undefined {
 
 describe('spec reuse', () => {
   it('shares paging parameters, the meta object and the error schema through components', () => {
-    const raw = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../specs/taskrouter.v1.yaml'), 'utf8');
+    const raw = readFileSync(
+      join(dirname(fileURLToPath(import.meta.url)), '../../specs/taskrouter.v1.yaml'),
+      'utf8',
+    );
     const doc = parse(raw) as OpenApiSpec;
-    expect(Object.keys(doc.components.parameters)).toEqual(expect.arrayContaining(['PageSize', 'Page', 'PageToken']));
+    expect(Object.keys(doc.components.parameters)).toEqual(
+      expect.arrayContaining(['PageSize', 'Page', 'PageToken']),
+    );
     expect(Object.keys(doc.components.schemas.error!.properties!).sort()).toEqual(
       ['code', 'details', 'message', 'more_info', 'status'].sort(),
     );

@@ -51,5 +51,7 @@ export function findReferenceFile(name: string): string {
     const file = join(dir, name);
     if (existsSync(file)) return file;
   }
-  throw new Error(`Reference file ${name} not found; set TASKROUTER_REFERENCE_DIR to the folder that holds it.`);
+  throw new Error(
+    `Reference file ${name} not found; set TASKROUTER_REFERENCE_DIR to the folder that holds it.`,
+  );
 }
