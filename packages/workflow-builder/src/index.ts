@@ -30,3 +30,45 @@ export {
 } from './expression/parse.js';
 export { listExpressionKeys, printExpression } from './expression/print.js';
 export { ExpressionSyntaxError } from './expression/syntax-error.js';
+export {
+  type WorkflowBuilder,
+  type WorkflowBuilderWithDefault,
+  type WorkflowFilterBuilder,
+  type WorkflowTargetBuilder,
+  workflowBuilder,
+} from './config/builder.js';
+export { WorkflowConfig, WorkflowRule, WorkflowRuleTarget } from './config/classic.js';
+export type {
+  DefaultTargetOptions,
+  KnownWorkerOptions,
+  OrderByClause,
+  TargetOptions,
+  WorkflowConfigProblem,
+  WorkflowConfigurationJSON,
+  WorkflowFilterJSON,
+  WorkflowTargetJSON,
+} from './config/types.js';
+export {
+  MAX_CONFIGURATION_BYTES,
+  MAX_PRIORITY,
+  QUEUE_SID_PATTERN,
+  WorkflowConfigError,
+  validateWorkflowConfig,
+} from './config/validate.js';
+export {
+  type CompiledFilter,
+  type CompiledKnownWorker,
+  type CompiledTarget,
+  type CompiledWorkflow,
+  compileWorkflow,
+  findMatchingFilter,
+} from './routing/compile.js';
+export { toMermaid } from './routing/mermaid.js';
+export {
+  type ConditionTrace,
+  type FilterExplanation,
+  type RouteExplanation,
+  type TaskRoute,
+  explainRoute,
+  routeTask,
+} from './routing/route.js';

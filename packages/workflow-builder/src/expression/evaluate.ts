@@ -42,7 +42,11 @@ function step(value: unknown, segment: KeySegment): unknown {
   return undefined;
 }
 
-function compileOperand(operand: Operand): Resolver {
+/**
+ * Compiles one operand into a function that reads its value (keys that do not exist read as null).
+ * @internal
+ */
+export function compileOperand(operand: Operand): Resolver {
   if (operand.type === 'literal') {
     const { value } = operand;
     return () => value;
@@ -79,8 +83,9 @@ function order(left: unknown, right: unknown): number {
  * The comparison semantics. Scalar operators (`==`, `!=`, ordering, `CONTAINS`) are false when
  * either side is an array or object; the array operators are false unless the array is on their
  * array side. Equality is strict: `5` and `'5'` differ, and string comparisons are case-sensitive.
+ * @internal
  */
-const COMPARATORS: Readonly<Record<ComparisonOperator, (left: unknown, right: unknown) => boolean>> = {
+export const COMPARATORS: Readonly<Record<ComparisonOperator, (left: unknown, right: unknown) => boolean>> = {
   '==': (left, right) => isScalar(left) && isScalar(right) && left === right,
   '!=': (left, right) => isScalar(left) && isScalar(right) && left !== right,
   '>': (left, right) => order(left, right) > 0,

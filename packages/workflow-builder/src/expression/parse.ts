@@ -382,6 +382,10 @@ class Parser {
  * ```
  */
 export function parseExpression(source: string): Expression {
+  return new Parser(source, tokenize(source)).parse();
+}
+
+function tokenize(source: string): Token[] {
   if (typeof source !== 'string') {
     throw new ExpressionSyntaxError({
       source: String(source),
@@ -398,5 +402,23 @@ export function parseExpression(source: string): Expression {
       found: `${source.length} characters`,
     });
   }
-  return new Parser(source, new Lexer(source).run()).parse();
+  return new Lexer(source).run();
+}
+
+/**
+ * Parses a lone attribute reference such as `task.agent_sid` (the form `known_worker_sid` takes).
+ * @internal
+ */
+export function parseKeyReference(source: string): KeyOperand {
+  const [first, second] = tokenize(source);
+  if (first?.kind === 'key' && second?.kind === 'end') return { type: 'key', path: first.path };
+  const token = first?.kind === 'key' ? second : first;
+  const position = token?.start ?? 0;
+  throw new ExpressionSyntaxError({
+    source,
+    position,
+    expected:
+      first?.kind === 'key' ? 'the end of the reference' : 'an attribute reference such as task.agent_sid',
+    found: describe(source, position, token?.end ?? position),
+  });
 }
