@@ -1,0 +1,159 @@
+import {
+  assertSid,
+  formatTwilioDate,
+  isSid,
+  type SidPrefix,
+  TaskRouterValidationError,
+} from '@taskrouter/core';
+import type { JsonSerializable } from './types.js';
+
+/** Response fields holding an ISO-8601 timestamp (see the `DateField` type). */
+const DATE_FIELDS: ReadonlySet<string> = new Set([
+  'date_created',
+  'date_updated',
+  'date_status_changed',
+  'task_queue_entered_date',
+  'virtual_start_time',
+  'event_date',
+  'start_time',
+  'end_time',
+]);
+
+/** Response fields holding a JSON document stored as text. */
+const JSON_TEXT_FIELDS: ReadonlySet<string> = new Set(['attributes', 'configuration', 'addons']);
+
+/** Request parameters that take a JSON object, given as an object or as JSON text. */
+const JSON_PARAMS: ReadonlySet<string> = new Set(['attributes', 'configuration', 'evaluateWorkerAttributes']);
+
+/** Request parameters sent as one comma-separated value. */
+const COMMA_LIST_PARAMS: ReadonlySet<string> = new Set(['splitByWaitTime', 'eventsFilter']);
+
+/** Request parameters that must hold a SID of one kind. */
+const SID_PARAMS: Readonly<Record<string, SidPrefix>> = {
+  activitySid: 'WA',
+  assignmentActivitySid: 'WA',
+  defaultActivitySid: 'WA',
+  dequeuePostWorkActivitySid: 'WA',
+  postWorkActivitySid: 'WA',
+  reservationActivitySid: 'WA',
+  timeoutActivitySid: 'WA',
+  workerActivitySid: 'WA',
+  redirectCallSid: 'CA',
+  reservationSid: 'WR',
+  taskQueueSid: 'WQ',
+  taskSid: 'WT',
+  workerSid: 'WK',
+  workflowSid: 'WW',
+};
+
+/** A task may be routed straight to a worker, a queue or a workflow. */
+const ROUTING_TARGET_PREFIXES: readonly SidPrefix[] = ['WK', 'WQ', 'WW'];
+
+const camelCase = (key: string): string =>
+  key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * Converts a snake_case response document to its camelCase view: keys camelCased at every level,
+ * timestamps parsed to `Date`, JSON text fields parsed, `event_data` left untouched.
+ */
+export function fromWire<T>(value: unknown): T {
+  if (Array.isArray(value)) return value.map(fromWire) as T;
+  if (value === null || typeof value !== 'object') return value as T;
+  const view: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    view[camelCase(key)] =
+      typeof field === 'string' && DATE_FIELDS.has(key)
+        ? new Date(field)
+        : typeof field === 'string' && JSON_TEXT_FIELDS.has(key)
+          ? JSON.parse(field)
+          : key === 'event_data'
+            ? field
+            : fromWire(field);
+  }
+  return view as T;
+}
+
+const isPlainObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Serialises a JSON-document parameter, rejecting what JSON cannot represent. */
+function jsonText(field: string, value: unknown): string {
+  const document =
+    typeof (value as Partial<JsonSerializable>)?.toJSON === 'function'
+      ? (value as JsonSerializable).toJSON()
+      : value;
+  if (typeof document === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(document);
+    } catch {
+      throw new TaskRouterValidationError(field, 'is not valid JSON text');
+    }
+    if (!isPlainObject(parsed)) throw new TaskRouterValidationError(field, 'must be a JSON object');
+    return document;
+  }
+  if (!isPlainObject(document)) throw new TaskRouterValidationError(field, 'must be a JSON object');
+  try {
+    return JSON.stringify(document, (key, inner: unknown) => {
+      const kind = typeof inner;
+      if (kind === 'function' || kind === 'symbol' || kind === 'bigint') {
+        throw new TaskRouterValidationError(
+          field,
+          `is not JSON-serialisable: ${key ? `"${key}" holds` : 'it is'} a ${kind}`,
+        );
+      }
+      return inner;
+    });
+  } catch (error) {
+    if (error instanceof TaskRouterValidationError) throw error;
+    // JSON.stringify throws a TypeError for circular structures.
+    throw new TaskRouterValidationError(field, `is not JSON-serialisable: ${(error as Error).message}`);
+  }
+}
+
+function toWireValue(field: string, value: unknown): unknown {
+  if (JSON_PARAMS.has(field)) return jsonText(field, value);
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new TaskRouterValidationError(field, 'is an invalid Date');
+    return formatTwilioDate(value);
+  }
+  if (COMMA_LIST_PARAMS.has(field) && Array.isArray(value)) return value.join(',');
+  const prefix = SID_PARAMS[field];
+  if (prefix) assertSid(value, prefix, field);
+  if (field === 'routingTarget' && !ROUTING_TARGET_PREFIXES.some((kind) => isSid(value, kind))) {
+    throw new TaskRouterValidationError(field, 'expected a Worker (WK), TaskQueue (WQ) or Workflow (WW) SID');
+  }
+  return value;
+}
+
+/**
+ * Converts camelCase parameters to the PascalCase names TaskRouter expects, validating and
+ * encoding the values that need it (JSON documents, dates, SIDs, comma lists). `undefined`
+ * values are left out.
+ */
+export function toWire(params: object | undefined): Record<string, unknown> {
+  const wire: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(params ?? {})) {
+    if (value !== undefined) wire[field.charAt(0).toUpperCase() + field.slice(1)] = toWireValue(field, value);
+  }
+  return wire;
+}
+
+/** Throws unless every listed parameter is present and, when text, not blank. */
+export function requireParams(params: object | undefined, fields: readonly string[]): void {
+  for (const field of fields) {
+    const value: unknown = (params as Record<string, unknown> | undefined)?.[field];
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+      throw new TaskRouterValidationError(field, 'is required and must not be empty');
+    }
+  }
+}
+
+/** Checks an identifier: a SID of the given kind, or (without a kind) any non-blank name or SID. */
+export function requireId(value: unknown, prefix: SidPrefix | undefined, field: string): string {
+  if (prefix) assertSid(value, prefix, field);
+  else if (typeof value !== 'string' || value.trim() === '') {
+    throw new TaskRouterValidationError(field, 'must be a SID or unique name, not empty');
+  }
+  return value;
+}
