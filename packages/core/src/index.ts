@@ -1,6 +1,74 @@
 /**
- * A tiny typed client for the Twilio TaskRouter REST API v1.
+ * A tiny typed client for the Twilio TaskRouter REST API v1, on openapi-fetch: credentials,
+ * TaskRouter's form encoding, typed errors, retries, timeouts, pagination, SID helpers and
+ * webhook signatures.
+ *
+ * @example
+ * ```ts
+ * import { createTaskRouterClient, paginate } from '@taskrouter/core';
+ *
+ * const client = createTaskRouterClient({ accountSid, authToken });
+ * const { data: workspace } = await client.POST('/v1/Workspaces', { body: { FriendlyName: 'Support' } });
+ * for await (const worker of paginate(client, '/v1/Workspaces/{WorkspaceSid}/Workers', {
+ *   params: { path: { WorkspaceSid: workspace.sid! } },
+ * })) {
+ *   console.log(worker.friendly_name);
+ * }
+ * ```
  * @packageDocumentation
  */
+import type { components } from './generated/taskrouter.js';
+
 export type { components, operations, paths } from './generated/taskrouter.js';
 export { operationTable, type OperationId, type OperationInfo } from './generated/operations.js';
+
+/** Shortcut for the schemas of the spec: `Schemas['taskrouter.v1.workspace.task']` is a task. */
+export type Schemas = components['schemas'];
+
+export { DEFAULT_BASE_URL, createTaskRouterClient, type TaskRouterClientOptions } from './client.js';
+export type { FetchLike } from './transport.js';
+export type {
+  ClientField,
+  ClientFields,
+  ClientOperation,
+  ClientPaths,
+  ClientRequestBody,
+  HttpMethod,
+  InitArgument,
+  JsonDocumentInput,
+  OperationAt,
+  PathsWithMethod,
+  RequestInitFor,
+  TaskRouterClient,
+  TaskRouterMethod,
+  TaskRouterResult,
+} from './types.js';
+export {
+  TaskRouterApiError,
+  type TaskRouterApiErrorInit,
+  TaskRouterError,
+  TaskRouterNetworkError,
+  TaskRouterTimeoutError,
+  TaskRouterValidationError,
+  isTaskRouterApiError,
+} from './errors.js';
+export {
+  type ListItem,
+  type ListPage,
+  type ListPath,
+  type PageOptions,
+  type PaginateArguments,
+  type PaginateOptions,
+  type PaginationClient,
+  paginate,
+  paginatePages,
+} from './paginate.js';
+export { type SidPrefix, assertSid, isSid } from './sid.js';
+export { decodeForm, encodeForm, formatTwilioDate } from './form.js';
+export {
+  type ValidateWebhookOptions,
+  type WebhookParams,
+  computeRequestSignature,
+  validateRequestSignature,
+  validateWebhookRequest,
+} from './webhooks.js';

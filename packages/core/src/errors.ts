@@ -1,0 +1,177 @@
+/**
+ * Every error this toolkit raises on purpose extends {@link TaskRouterError}, so one
+ * `instanceof TaskRouterError` check catches them all.
+ */
+
+const API_ERROR_BRAND = Symbol.for('@taskrouter/core/TaskRouterApiError');
+
+/** Query parameter names whose values look like secrets and are masked in error URLs. */
+const SECRET_QUERY_NAME = /pass|secret|auth|token|signature|api_?key/i;
+const REDACTED = 'REDACTED';
+
+/**
+ * Removes credentials from a URL before it is stored in an error: user info
+ * (`https://user:pass@host`) is dropped and secret-looking query values are masked.
+ * @internal
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '[invalid URL]';
+  }
+  parsed.username = '';
+  parsed.password = '';
+  for (const name of new Set(parsed.searchParams.keys())) {
+    if (SECRET_QUERY_NAME.test(name)) parsed.searchParams.set(name, REDACTED);
+  }
+  return parsed.href;
+}
+
+/** Base class of every error raised by the TaskRouter toolkit. */
+export class TaskRouterError extends Error {
+  override name = 'TaskRouterError';
+
+  /** Plain-object form for structured logs: the name, the message and the error's own fields. */
+  toJSON(): Record<string, unknown> {
+    return { ...Object.fromEntries(Object.entries(this)), name: this.name, message: this.message };
+  }
+}
+
+/** What a {@link TaskRouterApiError} is built from. */
+export interface TaskRouterApiErrorInit {
+  /** HTTP status of the answer. */
+  status: number;
+  /** Twilio error code from the body, when the body had one. */
+  code?: number | undefined;
+  /** Human-readable message. */
+  message: string;
+  /** Link to the documentation of the error code. */
+  moreInfo?: string | undefined;
+  /** Extra structured details the server sent. */
+  details?: Record<string, unknown> | undefined;
+  /** HTTP method of the request. */
+  method: string;
+  /** URL of the request; credentials are removed before it is stored. */
+  url: string;
+  /** The raw answer. */
+  response?: Response | undefined;
+}
+
+/**
+ * The server answered with a status outside 2xx.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.GET('/v1/Workspaces/{Sid}', { params: { path: { Sid: workspaceSid } } });
+ * } catch (error) {
+ *   if (isTaskRouterApiError(error) && error.status === 404) console.log('no such workspace');
+ *   else throw error;
+ * }
+ * ```
+ */
+export class TaskRouterApiError extends TaskRouterError {
+  override name = 'TaskRouterApiError';
+  /** HTTP status of the answer, such as 404. */
+  readonly status: number;
+  /** Twilio error code, such as 20404; `undefined` when the body was not a Twilio error document. */
+  readonly code: number | undefined;
+  /** Link to Twilio's page about {@link TaskRouterApiError.code}. */
+  readonly moreInfo: string | undefined;
+  /** Extra structured details, when the server sent any. */
+  readonly details: Record<string, unknown> | undefined;
+  /** HTTP method of the failed request. */
+  readonly method: string;
+  /** URL of the failed request, with credentials removed. */
+  readonly url: string;
+  /** The raw answer (not enumerable, so it stays out of logs and JSON). */
+  declare readonly response: Response | undefined;
+
+  constructor(init: TaskRouterApiErrorInit) {
+    super(init.message);
+    this.status = init.status;
+    this.code = init.code;
+    this.moreInfo = init.moreInfo;
+    this.details = init.details;
+    this.method = init.method;
+    this.url = redactUrl(init.url);
+    Object.defineProperty(this, 'response', { value: init.response, enumerable: false });
+  }
+}
+
+Object.defineProperty(TaskRouterApiError.prototype, API_ERROR_BRAND, { value: true });
+
+/**
+ * Tells whether a value is a {@link TaskRouterApiError}. Unlike `instanceof`, it also
+ * recognises errors from another installed copy of this package.
+ */
+export function isTaskRouterApiError(error: unknown): error is TaskRouterApiError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { [API_ERROR_BRAND]?: unknown })[API_ERROR_BRAND] === true
+  );
+}
+
+/** Where a request failed before any answer arrived. */
+interface RequestFailureInit {
+  /** HTTP method of the request. */
+  method: string;
+  /** URL of the request; credentials are removed before it is stored. */
+  url: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/** The request could not be sent or its answer could not be read (DNS, connection reset…). */
+export class TaskRouterNetworkError extends TaskRouterError {
+  override name = 'TaskRouterNetworkError';
+  /** HTTP method of the failed request. */
+  readonly method: string;
+  /** URL of the failed request, with credentials removed. */
+  readonly url: string;
+
+  constructor(message: string, init: RequestFailureInit) {
+    super(message, { cause: init.cause });
+    this.method = init.method;
+    this.url = redactUrl(init.url);
+  }
+}
+
+/**
+ * One attempt took longer than `timeoutMs`. For a POST the server may have acted on the
+ * request anyway, so its outcome is unknown and it is never retried.
+ */
+export class TaskRouterTimeoutError extends TaskRouterError {
+  override name = 'TaskRouterTimeoutError';
+  /** HTTP method of the request that timed out. */
+  readonly method: string;
+  /** URL of the request that timed out, with credentials removed. */
+  readonly url: string;
+  /** The per-attempt limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(message: string, init: RequestFailureInit & { timeoutMs: number }) {
+    super(message, { cause: init.cause });
+    this.method = init.method;
+    this.url = redactUrl(init.url);
+    this.timeoutMs = init.timeoutMs;
+  }
+}
+
+/** Input was rejected before any request was sent. */
+export class TaskRouterValidationError extends TaskRouterError {
+  override name = 'TaskRouterValidationError';
+  /** Name (or dotted path) of the offending option, parameter or field. */
+  readonly field: string;
+  /** Why the value was rejected. */
+  readonly reason: string;
+
+  constructor(field: string, reason: string) {
+    super(`Invalid ${field}: ${reason}`);
+    this.field = field;
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,129 @@
+import type { FetchOptions, FetchResponse, Middleware } from 'openapi-fetch';
+import type { paths } from './generated/taskrouter.js';
+
+/**
+ * A JSON document for `Attributes` or `Configuration`: either JSON text, a plain object, or
+ * any object with `toJSON()` (such as a workflow configuration builder). Objects are sent as
+ * `JSON.stringify(value)`.
+ */
+export type JsonDocumentInput = string | { readonly [key: string]: unknown } | { toJSON(): unknown };
+
+/** Request fields whose spec type is a JSON string. */
+type JsonFieldName = 'Attributes' | 'Configuration';
+/** Request fields whose spec type is a date-time string. */
+type DateFieldName = 'StartDate' | 'EndDate' | 'VirtualStartTime';
+
+/**
+ * What the client accepts for one request field: the spec type, widened to objects for
+ * JSON-valued fields and to `Date` for date-time fields.
+ */
+export type ClientField<Name, Value> = Name extends JsonFieldName
+  ? Value | JsonDocumentInput
+  : Name extends DateFieldName
+    ? Value | Date
+    : Value;
+
+/** A set of request fields as the client accepts them (see {@link ClientField}). */
+export type ClientFields<Fields> = { [Name in keyof Fields]: ClientField<Name, Fields[Name]> };
+
+/** An operation of {@link paths} with its query and body fields widened by {@link ClientFields}. */
+export type ClientOperation<Operation> = {
+  [Key in keyof Operation]: Key extends 'parameters'
+    ? {
+        [Location in keyof Operation[Key]]: Location extends 'query'
+          ? ClientFields<Operation[Key][Location]>
+          : Operation[Key][Location];
+      }
+    : Key extends 'requestBody'
+      ? ClientRequestBody<Operation[Key]>
+      : Operation[Key];
+};
+
+/** A request body with its fields widened by {@link ClientFields} (distributes over `undefined`). */
+export type ClientRequestBody<Body> = Body extends { content: infer Content }
+  ? { content: { [Media in keyof Content]: ClientFields<Content[Media]> } }
+  : Body;
+
+/**
+ * The generated {@link paths} as the client accepts them: identical, except that `Attributes`
+ * and `Configuration` also take objects and date-time fields also take `Date`.
+ */
+export type ClientPaths = {
+  [Path in keyof paths]: {
+    [Method in keyof paths[Path]]: Method extends HttpMethod
+      ? ClientOperation<paths[Path][Method]>
+      : paths[Path][Method];
+  };
+};
+
+/** The HTTP methods TaskRouter uses (updates are POSTs). */
+export type HttpMethod = 'get' | 'post' | 'delete';
+
+/** Paths of {@link ClientPaths} that support `Method`. */
+export type PathsWithMethod<Method extends HttpMethod> = {
+  [Path in keyof ClientPaths]: ClientPaths[Path] extends { [M in Method]: object } ? Path : never;
+}[keyof ClientPaths];
+
+/** The operation behind `Method` on `Path`. */
+export type OperationAt<
+  Path extends keyof ClientPaths,
+  Method extends HttpMethod,
+> = ClientPaths[Path] extends {
+  [M in Method]: infer Operation;
+}
+  ? Operation
+  : never;
+
+type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+
+/**
+ * Options of one call: `params`, `body`, `headers`, `signal`… (openapi-fetch's `FetchOptions`).
+ * `parseAs` is not offered: answers are always JSON, which keeps `data` typed.
+ */
+export type RequestInitFor<Operation> = FetchOptions<Operation> & { parseAs?: never };
+
+/** The argument list after the path: the options are optional unless something in them is required. */
+export type InitArgument<Init> = RequiredKeysOf<Init> extends never ? [init?: Init] : [init: Init];
+
+type SuccessData<Response> = Response extends { data: infer Data } ? Data : never;
+
+/**
+ * The resolved value of a call. Non-2xx answers reject with a `TaskRouterApiError`, so only
+ * the success shape remains: `data` has the schema type of the response (`undefined` for deletes).
+ */
+export interface TaskRouterResult<Operation> {
+  /** The parsed body of the answer. */
+  data: Operation extends Record<string | number, unknown>
+    ? SuccessData<FetchResponse<Operation, {}, `${string}/${string}`>>
+    : never;
+  /** Always absent: errors are thrown. Present so code written for openapi-fetch's result shape compiles. */
+  error?: never;
+  /** The raw answer (its body is already read into `data`). */
+  response: Response;
+}
+
+/** One HTTP method of {@link TaskRouterClient}, typed for every path that supports it. */
+export type TaskRouterMethod<Method extends HttpMethod> = <Path extends PathsWithMethod<Method>>(
+  path: Path,
+  ...init: InitArgument<RequestInitFor<OperationAt<Path, Method>>>
+) => Promise<TaskRouterResult<OperationAt<Path, Method>>>;
+
+/**
+ * A typed TaskRouter client: openapi-fetch's calling convention (`client.GET(path, { params })`)
+ * over every operation of the spec. A 2xx answer resolves to `{ data, response }`; anything else
+ * rejects with a `TaskRouterApiError`.
+ */
+export interface TaskRouterClient {
+  /** Base URL every path is appended to, without a trailing slash. */
+  readonly baseUrl: string;
+  /** Calls a fetch or list operation. */
+  GET: TaskRouterMethod<'get'>;
+  /** Calls a create or update operation (TaskRouter updates with POST). */
+  POST: TaskRouterMethod<'post'>;
+  /** Calls a delete operation. */
+  DELETE: TaskRouterMethod<'delete'>;
+  /** Registers openapi-fetch middleware, run on every call. */
+  use(...middleware: Middleware[]): void;
+  /** Removes middleware registered with {@link TaskRouterClient.use}. */
+  eject(...middleware: Middleware[]): void;
+}
