@@ -144,10 +144,13 @@ class ConfigurationReader {
 
     const expression = this.readString(`${path}.expression`, raw.expression);
     if (expression === undefined) {
-      this.report(
-        `${path}.expression`,
-        'is required: a condition over task attributes (1==1 matches every task)',
-      );
+      // A non-string expression was already reported by readString.
+      if (isAbsent(raw.expression) || typeof raw.expression === 'string') {
+        this.report(
+          `${path}.expression`,
+          'is required: a condition over task attributes (1==1 matches every task)',
+        );
+      }
     } else {
       this.parse(`${path}.expression`, expression);
       filter.expression = expression;
