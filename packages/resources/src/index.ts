@@ -8,7 +8,16 @@
  *
  * @packageDocumentation
  */
-export type { TaskRouterClientOptions } from '@taskrouter/core';
+export {
+  createTaskRouterClient,
+  isTaskRouterApiError,
+  TaskRouterApiError,
+  type TaskRouterClientOptions,
+  TaskRouterError,
+  TaskRouterNetworkError,
+  TaskRouterTimeoutError,
+  TaskRouterValidationError,
+} from '@taskrouter/core';
 export {
   type Activity,
   type ActivitiesApi,
