@@ -42,10 +42,10 @@ describe('builder types', () => {
   });
 
   it('types order_by clauses', () => {
+    const filter = workflowBuilder().filter('1==1');
     // @ts-expect-error direction is ASC or DESC
-    workflowBuilder()
-      .filter('1==1')
-      .target(QUEUE, { orderBy: [{ attribute: 'level', direction: 'UP' }] });
+    filter.target(QUEUE, { orderBy: [{ attribute: 'level', direction: 'UP' }] });
+    filter.target(QUEUE, { orderBy: [{ attribute: 'level', direction: 'DESC' }] });
   });
 
   it('types the wire form', () => {

@@ -166,7 +166,7 @@ function explainFilter(
   if (selected) {
     reason = 'first filter whose expression holds, so it routes the task';
   } else if (conditions.result) {
-    reason = `expression holds, but filter ${selectedIndex} matched first (first match wins); the task can still reach this filter if it times out of every target above`;
+    reason = `expression holds, but filter ${selectedIndex} matched first (first match wins); the task can still come here after timing out of the filters above`;
   } else {
     reason = `expression is false: ${failedConditions(conditions, filter.expression.expression).join('; ')}`;
   }
