@@ -68,13 +68,12 @@ interface Operation {
   summary?: string;
   description?: string;
   parameters?: Parameter[];
-  requestBody?: { $ref?: string; required?: boolean; content?: Record<string, MediaType> };
+  requestBody?: { $ref?: string; content?: Record<string, MediaType> };
   responses?: Record<string, Response>;
 }
 /** The parts of an OpenAPI 3 document this comparison reads. */
 export interface OpenApiDocument {
   openapi: string;
-  info?: { title?: string; version?: string };
   paths: Record<string, Record<string, unknown>>;
   components?: Record<string, Record<string, unknown>>;
 }
@@ -462,7 +461,7 @@ function compareEnums(
   report: Reporter,
 ): void {
   if (sameValues(before, after)) return;
-  const responseNote = 'code that switches over every value of this response field must handle the new one';
+  const responseNote = 'code that switches over the values of this response field must expect new ones';
   if (before === null || after === null) {
     // Dropping the enum widens the type; introducing one narrows it, which only requests feel.
     const widened = before !== null;

@@ -58,7 +58,7 @@ describe('diffSpecs on the fixtures', () => {
   it('classifies new operations, parameters, fields and enum values as compatible', () => {
     const diff = diffSpecs(fixture('base.yaml'), fixture('additive.yaml'));
     const assignmentStatusNote =
-      'code that switches over every value of this response field must handle the new one';
+      'code that switches over the values of this response field must expect new ones';
     expect(summarize(diff.changes)).toEqual([
       {
         operation: 'ListTask',
