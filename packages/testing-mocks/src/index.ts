@@ -1,2 +1,20 @@
-/** @packageDocumentation */
-export {};
+/**
+ * A stateful, in-memory emulator of the Twilio TaskRouter v1 REST API for tests: an in-process
+ * `fetch`, a real HTTP server with a CLI, msw handlers (`./msw`), fixtures and a vitest helper
+ * (`./vitest`).
+ * @packageDocumentation
+ */
+export { type ScheduledTimer, VirtualClock } from './clock.js';
+export {
+  createEmulator,
+  type Emulator,
+  type EmulatorInspector,
+  type EmulatorOptions,
+  type EmulatorSeeder,
+  type SeedInput,
+  type SeedValue,
+  TASKROUTER_BASE_URL,
+} from './emulator.js';
+export { EmulatorRequestError, type TwilioErrorBody } from './errors.js';
+export type { EmulatorServer, ListenOptions } from './http-server.js';
+export type { InstructionRecord } from './state.js';

@@ -1,0 +1,180 @@
+import { type OperationId, operationTable } from '@taskrouter/core';
+import type { OperationHandler, Reply, RequestContext } from './context.js';
+import { EmulatorRequestError, notFound } from './errors.js';
+import { decodeParams, Params } from './params.js';
+import { activityHandlers } from './resources/activities.js';
+import { eventHandlers } from './resources/events.js';
+import { reservationHandlers } from './resources/reservations.js';
+import { statisticsHandlers } from './resources/statistics.js';
+import { taskChannelHandlers } from './resources/task-channels.js';
+import { taskQueueHandlers } from './resources/task-queues.js';
+import { taskHandlers } from './resources/tasks.js';
+import { workerHandlers } from './resources/workers.js';
+import { workflowHandlers } from './resources/workflows.js';
+import { workspaceHandlers } from './resources/workspaces.js';
+import { Router } from './router.js';
+import type { Store } from './state.js';
+
+/** Largest request body the emulator reads, in bytes. */
+export const MAX_BODY_BYTES = 1_048_576;
+
+/** Every operation of the spec, each with its handler; the type proves none is missing. */
+const HANDLERS: Record<OperationId, OperationHandler> = {
+  ...workspaceHandlers,
+  ...activityHandlers,
+  ...taskChannelHandlers,
+  ...taskQueueHandlers,
+  ...workerHandlers,
+  ...workflowHandlers,
+  ...taskHandlers,
+  ...reservationHandlers,
+  ...eventHandlers,
+  ...statisticsHandlers,
+};
+
+const router = new Router();
+
+/** A request reduced to what the emulator reads, whatever transport carried it. */
+export interface IncomingCall {
+  readonly method: string;
+  /** Absolute URL as the client sent it. */
+  readonly url: URL;
+  readonly authorization: string | null;
+  readonly ifMatch: string | null;
+  readonly contentType: string | null;
+  readonly body: string | null;
+  readonly sourceIpAddress: string;
+}
+
+/** The answer, before a transport writes it. */
+export interface OutgoingAnswer {
+  readonly status: number;
+  /** JSON text, or null for an empty body (204). */
+  readonly body: string | null;
+  readonly etag?: string;
+  readonly allow?: string;
+}
+
+/** Which credentials the emulator accepts. */
+export interface CredentialPolicy {
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** Accept any Basic credentials (the CLI without configured credentials). */
+  readonly acceptAny: boolean;
+}
+
+/** Answers one call: authentication, routing, body decoding, the operation, the error mapping. */
+export function dispatch(store: Store, credentials: CredentialPolicy, call: IncomingCall): OutgoingAnswer {
+  try {
+    if (!isAuthorized(credentials, call.authorization)) {
+      throw new EmulatorRequestError(401, 20003, 'Authenticate');
+    }
+    const match = router.match(call.method, call.url.pathname);
+    if (match.kind === 'not-found') throw notFound(call.url.pathname);
+    if (match.kind === 'method-not-allowed') {
+      const error = new EmulatorRequestError(
+        405,
+        20004,
+        `Method ${call.method} not allowed on ${call.url.pathname}; use ${match.allowed.join(' or ')}`,
+      );
+      return { ...answerFor(error), allow: match.allowed.join(', ') };
+    }
+    const { params, json } = readBody(match.operationId, call);
+    const context: RequestContext = {
+      store,
+      origin: call.url.origin,
+      pathname: call.url.pathname,
+      query: call.url.searchParams,
+      params,
+      path: match.path,
+      ifMatch: call.ifMatch,
+      sourceIpAddress: call.sourceIpAddress,
+      json,
+    };
+    return answerFromReply(HANDLERS[match.operationId](context));
+  } catch (error) {
+    if (error instanceof EmulatorRequestError) return answerFor(error);
+    const message = error instanceof Error ? error.message : String(error);
+    return answerFor(new EmulatorRequestError(500, 20500, `Internal emulator error: ${message}`));
+  }
+}
+
+/** Runs an operation directly, without transport or authentication (used by the seeding helpers). */
+export function invokeOperation(
+  store: Store,
+  origin: string,
+  operationId: OperationId,
+  path: Record<string, string>,
+  values: Map<string, string[]>,
+): Reply {
+  const info = operationTable[operationId];
+  const pathname = info.path.replace(/\{(\w+)\}/g, (_, name: string) => path[name] ?? '');
+  return HANDLERS[operationId]({
+    store,
+    origin,
+    pathname,
+    query: new URLSearchParams(),
+    params: new Params(values),
+    path,
+    ifMatch: null,
+    sourceIpAddress: '127.0.0.1',
+    json: undefined,
+  });
+}
+
+function readBody(operationId: OperationId, call: IncomingCall): { params: Params; json: unknown } {
+  const info = operationTable[operationId];
+  if (info.body === null) return { params: new Params(decodeParams(call.url.searchParams)), json: undefined };
+  const body = call.body ?? '';
+  if (body.length > MAX_BODY_BYTES / 4 && Buffer.byteLength(body) > MAX_BODY_BYTES) throw tooLarge();
+  const contentType = (call.contentType ?? '').toLowerCase();
+  if (info.body === 'json') {
+    let json: unknown;
+    try {
+      json = body === '' ? undefined : JSON.parse(body);
+    } catch (error) {
+      throw new EmulatorRequestError(
+        400,
+        20001,
+        `Request body is not valid JSON (${(error as Error).message})`,
+      );
+    }
+    return { params: new Params(decodeParams(call.url.searchParams)), json };
+  }
+  if (contentType !== '' && !contentType.startsWith('application/x-www-form-urlencoded')) {
+    throw new EmulatorRequestError(
+      400,
+      20001,
+      `Request body must be application/x-www-form-urlencoded, got ${call.contentType}`,
+    );
+  }
+  return { params: new Params(decodeParams(body)), json: undefined };
+}
+
+/** The 413 answer for a body over {@link MAX_BODY_BYTES}. */
+export function tooLarge(): EmulatorRequestError {
+  return new EmulatorRequestError(413, 20413, `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+}
+
+function isAuthorized(credentials: CredentialPolicy, header: string | null): boolean {
+  if (header === null || !/^basic /i.test(header)) return false;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return false;
+  if (credentials.acceptAny) return true;
+  return (
+    decoded.slice(0, colon) === credentials.accountSid && decoded.slice(colon + 1) === credentials.authToken
+  );
+}
+
+/** The Twilio-shaped error answer. */
+export function answerFor(error: EmulatorRequestError): OutgoingAnswer {
+  return { status: error.status, body: JSON.stringify(error.toJSON()) };
+}
+
+function answerFromReply(reply: Reply): OutgoingAnswer {
+  const body = reply.status === 204 ? null : JSON.stringify(reply.body);
+  return reply.etag === undefined
+    ? { status: reply.status, body }
+    : { status: reply.status, body, etag: reply.etag };
+}

@@ -1,0 +1,358 @@
+import type { components, OperationId, operations } from '@taskrouter/core';
+import { VirtualClock } from './clock.js';
+import {
+  answerFor,
+  type CredentialPolicy,
+  dispatch,
+  type IncomingCall,
+  invokeOperation,
+  MAX_BODY_BYTES,
+  type OutgoingAnswer,
+  tooLarge,
+} from './dispatch.js';
+import { invalidParameter, notFound } from './errors.js';
+import { type EmulatorServer, type ListenOptions, startHttpServer } from './http-server.js';
+import { createReservation } from './lifecycle.js';
+import { isoDate } from './render.js';
+import { renderActivity } from './resources/activities.js';
+import { renderEvent } from './resources/events.js';
+import { renderReservation } from './resources/reservations.js';
+import { renderTaskChannel } from './resources/task-channels.js';
+import { renderTaskQueue } from './resources/task-queues.js';
+import { renderTask } from './resources/tasks.js';
+import { renderWorker, renderWorkerChannel } from './resources/workers.js';
+import { renderWorkflow } from './resources/workflows.js';
+import { renderWorkspace } from './resources/workspaces.js';
+import { hasSidShape, newAuthToken, newSid } from './sid.js';
+import { type InstructionRecord, Store, type WorkspaceState } from './state.js';
+
+/** Where TaskRouter lives; the emulator answers for it unless told otherwise. */
+export const TASKROUTER_BASE_URL = 'https://taskrouter.twilio.com';
+
+type Schemas = components['schemas'];
+
+/** Options of {@link createEmulator}. */
+export interface EmulatorOptions {
+  /** Account the emulator belongs to (`AC…`); a random one when omitted. */
+  accountSid?: string;
+  /** Auth token it accepts; a random one when omitted. */
+  authToken?: string;
+  /** Base URL of the seeding and inspection helpers' answers; defaults to TaskRouter's own. */
+  baseUrl?: string;
+  /** What the virtual clock shows at first; defaults to the real current time. */
+  startTime?: Date;
+  /** Accept any Basic credentials instead of only {@link Emulator.credentials}. */
+  acceptAnyCredentials?: boolean;
+}
+
+/** A value the seeding helpers encode into a form field. */
+export type SeedValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | readonly string[]
+  | { readonly [key: string]: unknown };
+
+type FormBody<Op extends OperationId> = operations[Op] extends {
+  requestBody?: { content: { 'application/x-www-form-urlencoded': infer Body } };
+}
+  ? Body
+  : never;
+
+/**
+ * Parameters of a create operation with their PascalCase names; values may be plain JSON for
+ * `Attributes` and `Configuration`, numbers, booleans, dates or string lists.
+ */
+export type SeedInput<Op extends OperationId> = { [Key in keyof FormBody<Op>]?: SeedValue };
+
+/**
+ * Creates resources directly, through the same validation as the REST API, without HTTP or
+ * credentials. Invalid input throws {@link EmulatorRequestError} with the API's message.
+ */
+export interface EmulatorSeeder {
+  /** A workspace (name defaults to `Workspace <n>`). */
+  workspace(input?: SeedInput<'CreateWorkspace'>): Schemas['taskrouter.v1.workspace'];
+  /** An activity (name defaults to `Activity <n>`). */
+  activity(
+    workspaceSid: string,
+    input?: SeedInput<'CreateActivity'>,
+  ): Schemas['taskrouter.v1.workspace.activity'];
+  /** A task channel (names default to `channel<n>`). */
+  taskChannel(
+    workspaceSid: string,
+    input?: SeedInput<'CreateTaskChannel'>,
+  ): Schemas['taskrouter.v1.workspace.task_channel'];
+  /** A task queue (name defaults to `Queue <n>`). */
+  taskQueue(
+    workspaceSid: string,
+    input?: SeedInput<'CreateTaskQueue'>,
+  ): Schemas['taskrouter.v1.workspace.task_queue'];
+  /** A worker (name defaults to `Worker <n>`). */
+  worker(workspaceSid: string, input?: SeedInput<'CreateWorker'>): Schemas['taskrouter.v1.workspace.worker'];
+  /** A workflow; `Configuration` is required (name defaults to `Workflow <n>`). */
+  workflow(
+    workspaceSid: string,
+    input: SeedInput<'CreateWorkflow'>,
+  ): Schemas['taskrouter.v1.workspace.workflow'];
+  /** A task. */
+  task(workspaceSid: string, input?: SeedInput<'CreateTask'>): Schemas['taskrouter.v1.workspace.task'];
+  /**
+   * A pending reservation of a pending or reserved task for a worker, as routing would make it.
+   * Useful to test reservation handling code.
+   */
+  reservation(
+    workspaceSid: string,
+    input: { taskSid: string; workerSid: string },
+  ): Schemas['taskrouter.v1.workspace.task.task_reservation'];
+}
+
+/** Reads the emulator's state as API bodies, unpaged and without time windows. */
+export interface EmulatorInspector {
+  workspaces(): Schemas['taskrouter.v1.workspace'][];
+  activities(workspaceSid: string): Schemas['taskrouter.v1.workspace.activity'][];
+  taskChannels(workspaceSid: string): Schemas['taskrouter.v1.workspace.task_channel'][];
+  taskQueues(workspaceSid: string): Schemas['taskrouter.v1.workspace.task_queue'][];
+  workers(workspaceSid: string): Schemas['taskrouter.v1.workspace.worker'][];
+  workerChannels(
+    workspaceSid: string,
+    workerSid: string,
+  ): Schemas['taskrouter.v1.workspace.worker.worker_channel'][];
+  workflows(workspaceSid: string): Schemas['taskrouter.v1.workspace.workflow'][];
+  tasks(workspaceSid: string): Schemas['taskrouter.v1.workspace.task'][];
+  reservations(workspaceSid: string): Schemas['taskrouter.v1.workspace.task.task_reservation'][];
+  /** Every recorded event, oldest first. */
+  events(workspaceSid: string): Schemas['taskrouter.v1.workspace.event'][];
+  /** Instructions (conference, dequeue, call, redirect, supervise…) sent for a reservation. */
+  instructions(workspaceSid: string, reservationSid: string): InstructionRecord[];
+}
+
+/** A stateful in-memory TaskRouter. */
+export interface Emulator {
+  /** A `fetch` that answers TaskRouter requests in-process, without sockets. */
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /** Base URL of answers built without a request (seeding, inspection). */
+  readonly baseUrl: string;
+  /** Credentials the emulator accepts. */
+  readonly credentials: { readonly accountSid: string; readonly authToken: string };
+  /** Virtual time: `now()`, `advance(ms)`. */
+  readonly clock: VirtualClock;
+  readonly seed: EmulatorSeeder;
+  readonly inspect: EmulatorInspector;
+  /** Forgets every workspace and pending timer. Credentials, clock time and servers stay. */
+  reset(): void;
+  /** Starts a real HTTP server on this emulator's state. */
+  listen(options?: ListenOptions): Promise<EmulatorServer>;
+  /** Closes every server started by {@link Emulator.listen}. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates an emulator of the TaskRouter v1 REST API with an empty account.
+ *
+ * @example
+ * ```ts
+ * import { createTaskRouterClient } from '@taskrouter/core';
+ * import { createEmulator } from '@taskrouter/testing-mocks';
+ *
+ * const emulator = createEmulator();
+ * const client = createTaskRouterClient({ ...emulator.credentials, fetch: emulator.fetch });
+ * const { data } = await client.POST('/v1/Workspaces', { body: { FriendlyName: 'Support' } });
+ * ```
+ */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const accountSid = options.accountSid ?? newSid('AC');
+  if (!hasSidShape(accountSid, 'AC')) {
+    throw new TypeError(
+      `createEmulator: accountSid must be AC followed by 32 hex digits, got '${accountSid}'`,
+    );
+  }
+  const authToken = options.authToken ?? newAuthToken();
+  if (authToken === '') throw new TypeError('createEmulator: authToken must not be empty');
+  const baseUrl = (options.baseUrl ?? TASKROUTER_BASE_URL).replace(/\/+$/, '');
+  if (!URL.canParse(baseUrl))
+    throw new TypeError(`createEmulator: baseUrl must be an absolute URL, got '${baseUrl}'`);
+  const origin = new URL(baseUrl).origin;
+  const clock = new VirtualClock(options.startTime ?? new Date());
+  const store = new Store(accountSid, clock);
+  const policy: CredentialPolicy = {
+    accountSid,
+    authToken,
+    acceptAny: options.acceptAnyCredentials ?? false,
+  };
+  const answer = (call: IncomingCall) => dispatch(store, policy, call);
+  const servers = new Set<EmulatorServer>();
+  let counter = 0;
+
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const headers = request.headers;
+    let body: string | null = null;
+    if (request.body !== null) {
+      if (Number(headers.get('content-length') ?? 0) > MAX_BODY_BYTES)
+        return toResponse(answerFor(tooLarge()));
+      body = await request.text();
+    }
+    return toResponse(
+      answer({
+        method: request.method,
+        url: new URL(request.url),
+        authorization: headers.get('authorization'),
+        ifMatch: headers.get('if-match'),
+        contentType: headers.get('content-type'),
+        body,
+        sourceIpAddress: '127.0.0.1',
+      }),
+    );
+  };
+
+  const workspace = (sid: string): WorkspaceState => {
+    const found = store.workspaces.get(sid);
+    if (!found) throw notFound(`/v1/Workspaces/${sid}`);
+    return found;
+  };
+  const call = (
+    operationId: OperationId,
+    path: Record<string, string>,
+    input: Record<string, SeedValue | undefined>,
+  ): never => invokeOperation(store, origin, operationId, path, encodeSeedInput(input)).body as never;
+  const named = (prefix: string) => `${prefix} ${++counter}`;
+
+  const seed: EmulatorSeeder = {
+    workspace: (input = {}) => call('CreateWorkspace', {}, { FriendlyName: named('Workspace'), ...input }),
+    activity: (WorkspaceSid, input = {}) =>
+      call('CreateActivity', { WorkspaceSid }, { FriendlyName: named('Activity'), ...input }),
+    taskChannel: (WorkspaceSid, input = {}) => {
+      const name = `channel${++counter}`;
+      return call('CreateTaskChannel', { WorkspaceSid }, { FriendlyName: name, UniqueName: name, ...input });
+    },
+    taskQueue: (WorkspaceSid, input = {}) =>
+      call('CreateTaskQueue', { WorkspaceSid }, { FriendlyName: named('Queue'), ...input }),
+    worker: (WorkspaceSid, input = {}) =>
+      call('CreateWorker', { WorkspaceSid }, { FriendlyName: named('Worker'), ...input }),
+    workflow: (WorkspaceSid, input) =>
+      call('CreateWorkflow', { WorkspaceSid }, { FriendlyName: named('Workflow'), ...input }),
+    task: (WorkspaceSid, input = {}) => call('CreateTask', { WorkspaceSid }, { ...input }),
+    reservation(workspaceSid, { taskSid, workerSid }) {
+      const state = workspace(workspaceSid);
+      const task = state.tasks.get(taskSid);
+      const worker = state.workers.get(workerSid);
+      if (!task) throw invalidParameter('taskSid', `task ${taskSid} does not exist in this workspace`);
+      if (!worker)
+        throw invalidParameter('workerSid', `worker ${workerSid} does not exist in this workspace`);
+      if (task.assignmentStatus !== 'pending' && task.assignmentStatus !== 'reserved') {
+        throw invalidParameter(
+          'taskSid',
+          `task ${taskSid} is ${task.assignmentStatus}; only pending or reserved tasks can be reserved`,
+        );
+      }
+      const open = (state.reservationsByTask.get(taskSid) ?? []).some(
+        (reservation) => reservation.workerSid === workerSid && reservation.status === 'pending',
+      );
+      if (open)
+        throw invalidParameter(
+          'workerSid',
+          `worker ${workerSid} already holds a pending reservation for task ${taskSid}`,
+        );
+      const reservation = createReservation({ store, sourceIpAddress: '127.0.0.1' }, state, task, worker);
+      store.listener.onChange(state, { kind: 'reservation', sid: reservation.sid, action: 'created' });
+      return renderReservation(state, reservation, origin, 'task') as never;
+    },
+  };
+
+  const inspect: EmulatorInspector = {
+    workspaces: () => [...store.workspaces.values()].map((state) => renderWorkspace(state, origin)) as never,
+    activities: (sid) => {
+      const state = workspace(sid);
+      return [...state.activities.values()].map((item) => renderActivity(state, item, origin)) as never;
+    },
+    taskChannels: (sid) => {
+      const state = workspace(sid);
+      return [...state.taskChannels.values()].map((item) => renderTaskChannel(state, item, origin)) as never;
+    },
+    taskQueues: (sid) => {
+      const state = workspace(sid);
+      return [...state.taskQueues.values()].map((item) => renderTaskQueue(state, item, origin)) as never;
+    },
+    workers: (sid) => {
+      const state = workspace(sid);
+      return [...state.workers.values()].map((item) => renderWorker(state, item, origin)) as never;
+    },
+    workerChannels: (sid, workerSid) => {
+      const state = workspace(sid);
+      const channels = state.workerChannels.get(workerSid);
+      if (!channels) throw notFound(`${state.path}/Workers/${workerSid}/Channels`);
+      return [...channels.values()].map((item) => renderWorkerChannel(state, item, origin)) as never;
+    },
+    workflows: (sid) => {
+      const state = workspace(sid);
+      return [...state.workflows.values()].map((item) => renderWorkflow(state, item, origin)) as never;
+    },
+    tasks: (sid) => {
+      const state = workspace(sid);
+      const now = clock.nowMs();
+      return [...state.tasks.values()].map((item) => renderTask(state, item, origin, now)) as never;
+    },
+    reservations: (sid) => {
+      const state = workspace(sid);
+      return [...state.reservations.values()].map((item) =>
+        renderReservation(state, item, origin, 'task'),
+      ) as never;
+    },
+    events: (sid) => {
+      const state = workspace(sid);
+      return [...state.events.values()].map((item) => renderEvent(state, item, origin)) as never;
+    },
+    instructions: (sid, reservationSid) => {
+      const state = workspace(sid);
+      const reservation = state.reservations.get(reservationSid);
+      if (!reservation) throw notFound(`${state.path}/Reservations/${reservationSid}`);
+      return [...reservation.instructions];
+    },
+  };
+
+  return {
+    fetch,
+    baseUrl,
+    credentials: { accountSid, authToken },
+    clock,
+    seed,
+    inspect,
+    reset: () => store.clear(),
+    async listen(listenOptions) {
+      const server = await startHttpServer(answer, listenOptions);
+      const tracked: EmulatorServer = {
+        url: server.url,
+        close: async () => {
+          servers.delete(tracked);
+          await server.close();
+        },
+      };
+      servers.add(tracked);
+      return tracked;
+    },
+    close: async () => {
+      await Promise.all([...servers].map((server) => server.close()));
+    },
+  };
+}
+
+function toResponse(answer: OutgoingAnswer): Response {
+  const headers: Record<string, string> = {};
+  if (answer.body !== null) headers['content-type'] = 'application/json';
+  if (answer.etag !== undefined) headers.etag = answer.etag;
+  if (answer.allow !== undefined) headers.allow = answer.allow;
+  return new Response(answer.body, { status: answer.status, headers });
+}
+
+function encodeSeedInput(input: Record<string, SeedValue | undefined>): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) values.set(key, value.map(String));
+    else if (value instanceof Date) values.set(key, [isoDate(value.getTime())]);
+    else if (typeof value === 'object') values.set(key, [JSON.stringify(value)]);
+    else values.set(key, [String(value)]);
+  }
+  return values;
+}

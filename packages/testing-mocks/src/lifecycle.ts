@@ -1,0 +1,262 @@
+/**
+ * State transitions shared by the REST handlers and the routing engine. Each function assumes
+ * its caller validated the request, applies the whole transition and records its events.
+ */
+import { touch } from './context.js';
+import {
+  type EventSource,
+  recordEvent,
+  recordReservationEvent,
+  taskEventData,
+  workerEventData,
+} from './event-log.js';
+import { newSid } from './sid.js';
+import type {
+  ReservationRecord,
+  ReservationStatus,
+  TaskRecord,
+  WorkerRecord,
+  WorkspaceState,
+} from './state.js';
+
+/** Moves a worker to another activity and records `worker.activity.update`. */
+export function changeWorkerActivity(
+  source: EventSource,
+  workspace: WorkspaceState,
+  worker: WorkerRecord,
+  activitySid: string,
+): void {
+  if (worker.activitySid === activitySid) return;
+  const now = source.store.clock.nowMs();
+  const previousSid = worker.activitySid;
+  const elapsed = now - worker.dateStatusChanged;
+  worker.activitySid = activitySid;
+  worker.dateStatusChanged = now;
+  touch(source, worker);
+  const activityName = workspace.activities.get(activitySid)?.friendlyName ?? activitySid;
+  recordEvent(source, workspace, {
+    eventType: 'worker.activity.update',
+    description: `Worker ${worker.friendlyName} updated to ${activityName} Activity`,
+    resourceType: 'worker',
+    resourceSid: worker.sid,
+    resourcePath: `${workspace.path}/Workers/${worker.sid}`,
+    data: {
+      ...workerEventData(workspace, worker),
+      worker_previous_activity_sid: previousSid,
+      worker_previous_activity_name: workspace.activities.get(previousSid)?.friendlyName ?? null,
+      worker_time_in_previous_activity: Math.floor(elapsed / 1000),
+      worker_time_in_previous_activity_ms: elapsed,
+    },
+    workerSid: worker.sid,
+  });
+}
+
+/**
+ * Offers a task to a worker: a pending reservation that holds capacity on the task's channel.
+ * Routing calls this; the task must be pending or reserved.
+ */
+export function createReservation(
+  source: EventSource,
+  workspace: WorkspaceState,
+  task: TaskRecord,
+  worker: WorkerRecord,
+): ReservationRecord {
+  const now = source.store.clock.nowMs();
+  const reservation: ReservationRecord = {
+    sid: newSid('WR'),
+    seq: source.store.nextSeq(),
+    created: now,
+    updated: now,
+    version: 0,
+    taskSid: task.sid,
+    workerSid: worker.sid,
+    taskChannelSid: task.taskChannelSid,
+    status: 'pending',
+    instructions: [],
+  };
+  workspace.reservations.set(reservation.sid, reservation);
+  appendTo(workspace.reservationsByTask, task.sid, reservation);
+  appendTo(workspace.reservationsByWorker, worker.sid, reservation);
+  const channel = workerChannelOf(workspace, reservation);
+  if (channel) channel.reservedTasks++;
+  if (task.assignmentStatus === 'pending') {
+    task.assignmentStatus = 'reserved';
+    touch(source, task);
+  }
+  recordReservationEvent(
+    source,
+    workspace,
+    reservation,
+    'reservation.created',
+    `Reservation ${reservation.sid} created`,
+  );
+  const queue = task.taskQueueSid ? workspace.taskQueues.get(task.taskQueueSid) : undefined;
+  if (!workspace.record.multiTaskEnabled && queue?.reservationActivitySid) {
+    changeWorkerActivity(source, workspace, worker, queue.reservationActivitySid);
+  }
+  return reservation;
+}
+
+/** pending → accepted: the task is assigned and the task's other pending reservations are rescinded. */
+export function acceptReservation(
+  source: EventSource,
+  workspace: WorkspaceState,
+  reservation: ReservationRecord,
+): void {
+  const task = workspace.tasks.get(reservation.taskSid);
+  setReservationStatus(source, workspace, reservation, 'accepted');
+  if (!task) return;
+  task.assignmentStatus = 'assigned';
+  touch(source, task);
+  for (const other of workspace.reservationsByTask.get(task.sid) ?? []) {
+    if (other !== reservation && other.status === 'pending') {
+      setReservationStatus(source, workspace, other, 'rescinded');
+    }
+  }
+  const worker = workspace.workers.get(reservation.workerSid);
+  const queue = task.taskQueueSid ? workspace.taskQueues.get(task.taskQueueSid) : undefined;
+  if (worker && !workspace.record.multiTaskEnabled && queue?.assignmentActivitySid) {
+    changeWorkerActivity(source, workspace, worker, queue.assignmentActivitySid);
+  }
+}
+
+/**
+ * Ends a pending reservation without acceptance (rejected, timeout, canceled or rescinded); the
+ * task goes back to pending when none of its reservations is still pending.
+ */
+export function endPendingReservation(
+  source: EventSource,
+  workspace: WorkspaceState,
+  reservation: ReservationRecord,
+  status: 'rejected' | 'timeout' | 'canceled' | 'rescinded',
+): void {
+  setReservationStatus(source, workspace, reservation, status);
+  const task = workspace.tasks.get(reservation.taskSid);
+  if (task?.assignmentStatus !== 'reserved') return;
+  const stillPending = (workspace.reservationsByTask.get(task.sid) ?? []).some(
+    (item) => item.status === 'pending',
+  );
+  if (!stillPending) {
+    task.assignmentStatus = 'pending';
+    touch(source, task);
+  }
+}
+
+/** assigned → wrapping, with the accepted reservation. */
+export function wrapUpTask(
+  source: EventSource,
+  workspace: WorkspaceState,
+  task: TaskRecord,
+  reason: string | null,
+): void {
+  task.assignmentStatus = 'wrapping';
+  if (reason !== null) task.reason = reason;
+  touch(source, task);
+  recordTaskEvent(source, workspace, task, 'task.wrapup', `Task ${task.sid} wrapping up`);
+  for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
+    if (reservation.status === 'accepted') setReservationStatus(source, workspace, reservation, 'wrapping');
+  }
+}
+
+/** assigned or wrapping → completed; the reservation completes and frees its capacity. */
+export function completeTask(
+  source: EventSource,
+  workspace: WorkspaceState,
+  task: TaskRecord,
+  reason: string | null,
+): void {
+  task.assignmentStatus = 'completed';
+  task.reason = reason;
+  touch(source, task);
+  recordTaskEvent(source, workspace, task, 'task.completed', `Task ${task.sid} completed`);
+  for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
+    if (reservation.status === 'accepted' || reservation.status === 'wrapping') {
+      setReservationStatus(source, workspace, reservation, 'completed');
+    }
+  }
+}
+
+/** pending or reserved → canceled; pending reservations are canceled with it. */
+export function cancelTask(
+  source: EventSource,
+  workspace: WorkspaceState,
+  task: TaskRecord,
+  reason: string | null,
+): void {
+  for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
+    if (reservation.status === 'pending') setReservationStatus(source, workspace, reservation, 'canceled');
+  }
+  task.assignmentStatus = 'canceled';
+  task.reason = reason;
+  touch(source, task);
+  recordTaskEvent(source, workspace, task, 'task.canceled', `Task ${task.sid} canceled`);
+}
+
+/** Records a task event with the task's details. */
+export function recordTaskEvent(
+  source: EventSource,
+  workspace: WorkspaceState,
+  task: TaskRecord,
+  eventType: string,
+  description: string,
+): void {
+  recordEvent(source, workspace, {
+    eventType,
+    description,
+    resourceType: 'task',
+    resourceSid: task.sid,
+    resourcePath: `${workspace.path}/Tasks/${task.sid}`,
+    data: taskEventData(source.store, workspace, task),
+    taskSid: task.sid,
+    taskQueueSid: task.taskQueueSid,
+    workflowSid: task.workflowSid,
+    taskChannelSid: task.taskChannelSid,
+  });
+}
+
+const RESERVATION_EVENTS: Record<Exclude<ReservationStatus, 'pending'>, string> = {
+  accepted: 'reservation.accepted',
+  rejected: 'reservation.rejected',
+  timeout: 'reservation.timeout',
+  canceled: 'reservation.canceled',
+  rescinded: 'reservation.rescinded',
+  wrapping: 'reservation.wrapup',
+  completed: 'reservation.completed',
+};
+
+/** Changes a reservation's status, keeping the worker channel's counters in step. */
+function setReservationStatus(
+  source: EventSource,
+  workspace: WorkspaceState,
+  reservation: ReservationRecord,
+  status: Exclude<ReservationStatus, 'pending'>,
+): void {
+  const channel = workerChannelOf(workspace, reservation);
+  const wasPending = reservation.status === 'pending';
+  const wasAssigned = reservation.status === 'accepted' || reservation.status === 'wrapping';
+  const isAssigned = status === 'accepted' || status === 'wrapping';
+  if (channel) {
+    if (wasPending) channel.reservedTasks--;
+    if (wasAssigned && !isAssigned) channel.assignedTasks--;
+    if (!wasAssigned && isAssigned) channel.assignedTasks++;
+  }
+  reservation.status = status;
+  touch(source, reservation);
+  recordReservationEvent(
+    source,
+    workspace,
+    reservation,
+    RESERVATION_EVENTS[status],
+    `Reservation ${reservation.sid} ${status}`,
+  );
+}
+
+function workerChannelOf(workspace: WorkspaceState, reservation: ReservationRecord) {
+  return workspace.workerChannels.get(reservation.workerSid)?.get(reservation.taskChannelSid);
+}
+
+function appendTo<T>(index: Map<string, T[]>, key: string, value: T): void {
+  const list = index.get(key);
+  if (list) list.push(value);
+  else index.set(key, [value]);
+}

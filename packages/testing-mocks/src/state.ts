@@ -1,0 +1,234 @@
+import type { VirtualClock } from './clock.js';
+import type { CompiledExpression } from './expressions.js';
+import type { JsonObject } from './params.js';
+import type { ParsedWorkflowConfiguration } from './workflow-configuration.js';
+
+/** Status of a task, as in `assignment_status`. */
+export type TaskStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
+/** Status of a reservation, as in `reservation_status`. */
+export type ReservationStatus =
+  | 'pending'
+  | 'accepted'
+  | 'rejected'
+  | 'timeout'
+  | 'canceled'
+  | 'rescinded'
+  | 'wrapping'
+  | 'completed';
+
+/** Fields every stored record has. Times are epoch milliseconds of the virtual clock. */
+export interface BaseRecord {
+  readonly sid: string;
+  /** Creation order across the whole emulator; the stable key of list paging. */
+  readonly seq: number;
+  readonly created: number;
+  updated: number;
+}
+
+/** Records whose updates bump a version that clients see as the ETag. */
+export interface VersionedRecord extends BaseRecord {
+  version: number;
+}
+
+export interface WorkspaceRecord extends BaseRecord {
+  readonly accountSid: string;
+  friendlyName: string;
+  eventCallbackUrl: string | null;
+  eventsFilter: string | null;
+  multiTaskEnabled: boolean;
+  prioritizeQueueOrder: 'FIFO' | 'LIFO';
+  defaultActivitySid: string;
+  timeoutActivitySid: string;
+}
+
+export interface ActivityRecord extends BaseRecord {
+  friendlyName: string;
+  readonly available: boolean;
+}
+
+export interface TaskChannelRecord extends BaseRecord {
+  friendlyName: string;
+  readonly uniqueName: string;
+  channelOptimizedRouting: boolean;
+}
+
+export interface TaskQueueRecord extends BaseRecord {
+  friendlyName: string;
+  targetWorkers: string;
+  targetWorkersExpression: CompiledExpression;
+  maxReservedWorkers: number;
+  taskOrder: 'FIFO' | 'LIFO';
+  reservationActivitySid: string | null;
+  assignmentActivitySid: string | null;
+}
+
+export interface WorkerRecord extends VersionedRecord {
+  friendlyName: string;
+  activitySid: string;
+  attributes: string;
+  attributesValue: JsonObject;
+  dateStatusChanged: number;
+}
+
+export interface WorkerChannelRecord extends BaseRecord {
+  readonly workerSid: string;
+  readonly taskChannelSid: string;
+  capacity: number;
+  available: boolean;
+  /** Pending reservations on this channel (they hold capacity). */
+  reservedTasks: number;
+  /** Accepted or wrapping reservations on this channel. */
+  assignedTasks: number;
+}
+
+export interface WorkflowRecord extends BaseRecord {
+  friendlyName: string;
+  configuration: string;
+  parsedConfiguration: ParsedWorkflowConfiguration;
+  assignmentCallbackUrl: string | null;
+  fallbackAssignmentCallbackUrl: string | null;
+  taskReservationTimeout: number;
+}
+
+export interface TaskRecord extends VersionedRecord {
+  attributes: string;
+  attributesValue: JsonObject;
+  addons: string;
+  assignmentStatus: TaskStatus;
+  priority: number;
+  reason: string | null;
+  taskQueueSid: string | null;
+  taskQueueEnteredAt: number | null;
+  taskChannelSid: string;
+  /** Time to live in seconds. */
+  timeout: number;
+  workflowSid: string | null;
+  virtualStartTime: number;
+  ignoreCapacity: boolean;
+  routingTarget: string | null;
+}
+
+/** What an instruction on a reservation asked for; kept for inspection. */
+export interface InstructionRecord {
+  readonly instruction: string;
+  readonly parameters: Readonly<Record<string, string | string[]>>;
+  readonly at: number;
+}
+
+export interface ReservationRecord extends VersionedRecord {
+  readonly taskSid: string;
+  readonly workerSid: string;
+  /** Task channel whose capacity the reservation holds. */
+  readonly taskChannelSid: string;
+  status: ReservationStatus;
+  instructions: InstructionRecord[];
+}
+
+/** Who or what caused an event. */
+export interface EventActor {
+  readonly type: string;
+  readonly sid: string;
+  /** Path below the base URL, or null when the actor has no TaskRouter URL (the account). */
+  readonly path: string | null;
+}
+
+export interface EventRecord extends BaseRecord {
+  readonly eventType: string;
+  readonly description: string;
+  readonly resourceType: string;
+  readonly resourceSid: string;
+  readonly resourcePath: string;
+  readonly actor: EventActor;
+  readonly source: string;
+  readonly sourceIpAddress: string;
+  readonly data: Record<string, unknown>;
+  readonly taskSid: string | null;
+  readonly workerSid: string | null;
+  readonly taskQueueSid: string | null;
+  readonly workflowSid: string | null;
+  readonly reservationSid: string | null;
+  readonly taskChannelSid: string | null;
+}
+
+/** Everything stored for one workspace. Maps keep creation order, which is list order. */
+export class WorkspaceState {
+  readonly activities = new Map<string, ActivityRecord>();
+  readonly taskChannels = new Map<string, TaskChannelRecord>();
+  readonly taskChannelsByUniqueName = new Map<string, TaskChannelRecord>();
+  readonly taskQueues = new Map<string, TaskQueueRecord>();
+  readonly workers = new Map<string, WorkerRecord>();
+  /** Lower-cased friendly name → worker SID; names are unique regardless of case. */
+  readonly workerNames = new Map<string, string>();
+  /** Worker SID → task channel SID → worker channel. */
+  readonly workerChannels = new Map<string, Map<string, WorkerChannelRecord>>();
+  readonly workerChannelsBySid = new Map<string, WorkerChannelRecord>();
+  readonly workflows = new Map<string, WorkflowRecord>();
+  readonly tasks = new Map<string, TaskRecord>();
+  readonly reservations = new Map<string, ReservationRecord>();
+  readonly reservationsByTask = new Map<string, ReservationRecord[]>();
+  readonly reservationsByWorker = new Map<string, ReservationRecord[]>();
+  readonly events = new Map<string, EventRecord>();
+
+  constructor(readonly record: WorkspaceRecord) {}
+
+  get sid(): string {
+    return this.record.sid;
+  }
+
+  /** Path of the workspace below the base URL. */
+  get path(): string {
+    return `/v1/Workspaces/${this.record.sid}`;
+  }
+}
+
+/** A change the routing engine may react to. */
+export interface StateChange {
+  readonly kind:
+    | 'task'
+    | 'worker'
+    | 'worker-channel'
+    | 'task-queue'
+    | 'workflow'
+    | 'reservation'
+    | 'workspace';
+  readonly sid: string;
+  readonly action: 'created' | 'updated' | 'deleted';
+}
+
+/**
+ * Reacts to committed changes. The REST layer calls it after every successful mutation; a
+ * routing engine plugs in here to reserve workers and move tasks.
+ */
+export interface ChangeListener {
+  onChange(workspace: WorkspaceState, change: StateChange): void;
+}
+
+/** Where the request that causes a change came from. */
+export interface RequestOrigin {
+  /** Scheme, host and port the client used; every URL in answers is built on it. */
+  readonly origin: string;
+  readonly sourceIpAddress: string;
+}
+
+/** The whole emulated account. */
+export class Store {
+  readonly workspaces = new Map<string, WorkspaceState>();
+  private sequence = 0;
+  /** Replaced by the routing engine; the REST layer only notifies. */
+  listener: ChangeListener = { onChange() {} };
+
+  constructor(
+    readonly accountSid: string,
+    readonly clock: VirtualClock,
+  ) {}
+
+  nextSeq(): number {
+    return ++this.sequence;
+  }
+
+  /** Drops every workspace and pending timer. */
+  clear(): void {
+    this.workspaces.clear();
+    this.clock.clearTimers();
+  }
+}
