@@ -1,7 +1,7 @@
 import createClient, { mergeHeaders } from 'openapi-fetch';
 import { bytesToBase64 } from './base64.js';
 import { TaskRouterValidationError } from './errors.js';
-import { encodeForm } from './form.js';
+import { encodeFormAt } from './form.js';
 import { operationTable } from './generated/operations.js';
 import { type SidPrefix, assertSid } from './sid.js';
 import { type Clock, type FetchLike, createTransport, systemClock } from './transport.js';
@@ -88,7 +88,7 @@ export function createClientWithClock(options: TaskRouterClientOptions, clock: C
   const raw = createClient({
     baseUrl: settings.baseUrl,
     fetch: createTransport({ ...settings, clock }),
-    querySerializer: (query) => encodeForm(query),
+    querySerializer: (query) => encodeFormAt(query, 'params.query.'),
   }) as unknown as Record<Method, UntypedCall> & Pick<TaskRouterClient, 'use' | 'eject'>;
 
   const method =
@@ -105,7 +105,9 @@ export function createClientWithClock(options: TaskRouterClientOptions, clock: C
       const json = jsonBodyPaths.has(path);
       return raw[name](path, {
         ...init,
-        bodySerializer: json ? (body: unknown) => JSON.stringify(body) : encodeForm,
+        bodySerializer: json
+          ? (body: unknown) => JSON.stringify(body)
+          : (body: Record<string, unknown>) => encodeFormAt(body, 'body.'),
         headers: mergeHeaders(
           { 'Content-Type': json ? 'application/json' : FORM_CONTENT_TYPE },
           init.headers as HeadersInit | undefined,

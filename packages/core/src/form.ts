@@ -67,17 +67,23 @@ function encodeJson(value: object, field: string): string {
  * ```
  */
 export function encodeForm(body: Record<string, unknown>): string {
+  return encodeFormAt(body, '');
+}
+
+/** {@link encodeForm}, with `location` (like `body.`) put before field names in errors. @internal */
+export function encodeFormAt(fields: Record<string, unknown>, location: string): string {
   const form = new URLSearchParams();
-  for (const [name, value] of Object.entries(body)) {
+  for (const [name, value] of Object.entries(fields)) {
+    const field = location + name;
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) {
       value.forEach((element, index) => {
-        form.append(name, encodeScalar(element, `${name}[${index}]`));
+        form.append(name, encodeScalar(element, `${field}[${index}]`));
       });
     } else if (JSON_FIELDS.has(name) && typeof value === 'object' && !(value instanceof Date)) {
-      form.append(name, encodeJson(value, name));
+      form.append(name, encodeJson(value, field));
     } else {
-      form.append(name, encodeScalar(value, name));
+      form.append(name, encodeScalar(value, field));
     }
   }
   return form.toString();

@@ -124,8 +124,8 @@ export function createTransport(settings: TransportSettings): FetchLike {
     const timer = setTimeout(() => timeout.abort(), settings.timeoutMs);
     try {
       const signal = AbortSignal.any([userSignal, timeout.signal]);
-      const answer = await fetchImpl(new Request(url, { ...init, signal }));
-      const text = await answer.text();
+      const answer = await settleOrAbort(fetchImpl(new Request(url, { ...init, signal })), signal);
+      const text = await settleOrAbort(answer.text(), signal);
       const response = new Response(NULL_BODY_STATUSES.has(answer.status) ? null : text, {
         status: answer.status,
         statusText: answer.statusText,
@@ -176,6 +176,19 @@ export function createTransport(settings: TransportSettings): FetchLike {
     const date = value.endsWith('GMT') ? Date.parse(value) : Number.NaN;
     return Number.isNaN(date) ? undefined : Math.max(0, date - clock.now());
   }
+}
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts, so a fetch
+ * or a body stream that ignores its signal cannot outlive the timeout.
+ */
+function settleOrAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 const FALLBACK_SNIPPET_LENGTH = 200;
