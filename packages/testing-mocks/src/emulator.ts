@@ -1,4 +1,4 @@
-import type { components, OperationId, operations } from '@taskrouter/core';
+import { type components, DEFAULT_BASE_URL, type OperationId, type operations } from '@taskrouter/core';
 import { VirtualClock } from './clock.js';
 import {
   answerFor,
@@ -23,11 +23,9 @@ import { renderTask } from './resources/tasks.js';
 import { renderWorker, renderWorkerChannel } from './resources/workers.js';
 import { renderWorkflow } from './resources/workflows.js';
 import { renderWorkspace } from './resources/workspaces.js';
-import { hasSidShape, newAuthToken, newSid } from './sid.js';
+import { newAuthToken, newSid } from './sid.js';
+import { isSid } from '@taskrouter/core';
 import { type InstructionRecord, Store, type WorkspaceState } from './state.js';
-
-/** Where TaskRouter lives; the emulator answers for it unless told otherwise. */
-export const TASKROUTER_BASE_URL = 'https://taskrouter.twilio.com';
 
 type Schemas = components['schemas'];
 
@@ -162,14 +160,14 @@ export interface Emulator {
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const accountSid = options.accountSid ?? newSid('AC');
-  if (!hasSidShape(accountSid, 'AC')) {
+  if (!isSid(accountSid, 'AC')) {
     throw new TypeError(
       `createEmulator: accountSid must be AC followed by 32 hex digits, got '${accountSid}'`,
     );
   }
   const authToken = options.authToken ?? newAuthToken();
   if (authToken === '') throw new TypeError('createEmulator: authToken must not be empty');
-  const baseUrl = (options.baseUrl ?? TASKROUTER_BASE_URL).replace(/\/+$/, '');
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   if (!URL.canParse(baseUrl))
     throw new TypeError(`createEmulator: baseUrl must be an absolute URL, got '${baseUrl}'`);
   const origin = new URL(baseUrl).origin;

@@ -13,7 +13,6 @@ export {
   type EmulatorSeeder,
   type SeedInput,
   type SeedValue,
-  TASKROUTER_BASE_URL,
 } from './emulator.js';
 export { EmulatorRequestError, type TwilioErrorBody } from './errors.js';
 export type { EmulatorServer, ListenOptions } from './http-server.js';

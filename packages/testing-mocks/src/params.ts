@@ -1,5 +1,5 @@
 import { invalidParameter, missingParameter } from './errors.js';
-import { hasSidShape } from './sid.js';
+import { isSid, type SidPrefix } from '@taskrouter/core';
 
 /** A JSON object, as stored in attributes and configurations. */
 export type JsonObject = { [key: string]: unknown };
@@ -112,10 +112,10 @@ export class Params {
   }
 
   /** A SID with the given prefix (shape only; existence is the caller's check). */
-  sid(name: string, prefix: string, options: { required?: boolean } = {}): string | undefined {
+  sid(name: string, prefix: SidPrefix, options: { required?: boolean } = {}): string | undefined {
     const raw = options.required ? this.string(name, { required: true }) : this.string(name);
     if (raw === undefined) return undefined;
-    if (!hasSidShape(raw, prefix)) {
+    if (!isSid(raw, prefix)) {
       throw invalidParameter(
         name,
         `must be a ${prefix} SID (${prefix} followed by 32 hex digits), got '${raw}'`,

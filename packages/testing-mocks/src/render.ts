@@ -1,7 +1,8 @@
+import { formatTwilioDate } from '@taskrouter/core';
+
 /** `2030-01-31T12:00:00Z`: ISO-8601 in UTC without milliseconds, as TaskRouter writes dates. */
 export function isoDate(ms: number): string {
-  const text = new Date(ms).toISOString();
-  return `${text.slice(0, 19)}Z`;
+  return formatTwilioDate(new Date(ms));
 }
 
 /** Absolute URLs keyed by relation, each `base` + suffix. */

@@ -1,7 +1,7 @@
 import type { VirtualClock } from './clock.js';
 import type { CompiledExpression } from './expressions.js';
 import type { JsonObject } from './params.js';
-import type { ParsedWorkflowConfiguration } from './workflow-configuration.js';
+import type { ParsedWorkflowConfiguration } from './resources/workflows.js';
 
 /** Status of a task, as in `assignment_status`. */
 export type TaskStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';

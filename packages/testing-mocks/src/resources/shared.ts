@@ -1,11 +1,5 @@
 import { invalidParameter } from '../errors.js';
-import {
-  type CompiledExpression,
-  compileExpression,
-  ExpressionSyntaxError,
-  type KeyResolver,
-  readPath,
-} from '../expressions.js';
+import type { CompiledExpression } from '../expressions.js';
 import type { SortKey } from '../paging.js';
 import type { Params } from '../params.js';
 import { newSid } from '../sid.js';
@@ -63,21 +57,22 @@ export function availableCapacityPercentage(channel: WorkerChannelRecord): numbe
   return Math.max(0, Math.floor((1 - active / channel.capacity) * 100));
 }
 
-const WORKER_FIELDS = new Set(['sid', 'friendly_name', 'activity_sid', 'activity_name', 'channel']);
-
 /**
- * Resolves keys of a worker expression: the worker's attributes first, then `sid`,
- * `friendly_name`, `activity_sid`, `activity_name` and `channel.<unique_name>.<field>`.
+ * Names a worker expression can read besides the worker's attributes: `sid`, `friendly_name`,
+ * `activity_sid`, `activity_name` and `channel.<unique_name>.<field>` (built only when read).
  */
-export function workerResolver(workspace: WorkspaceState, worker: WorkerRecord): KeyResolver {
-  return (path) => {
-    const fromAttributes = readPath(worker.attributesValue, path, 0);
-    if (fromAttributes !== null || !WORKER_FIELDS.has(String(path[0]))) return fromAttributes;
-    return readPath(workerFields(workspace, worker), path, 0);
+export function workerScopes(workspace: WorkspaceState, worker: WorkerRecord): Record<string, unknown> {
+  const scopes: Record<string, unknown> = {
+    sid: worker.sid,
+    friendly_name: worker.friendlyName,
+    activity_sid: worker.activitySid,
+    activity_name: workspace.activities.get(worker.activitySid)?.friendlyName ?? null,
   };
+  Object.defineProperty(scopes, 'channel', { enumerable: true, get: () => channelFields(workspace, worker) });
+  return scopes;
 }
 
-function workerFields(workspace: WorkspaceState, worker: WorkerRecord): Record<string, unknown> {
+function channelFields(workspace: WorkspaceState, worker: WorkerRecord): Record<string, unknown> {
   const channel: Record<string, unknown> = {};
   for (const workerChannel of workspace.workerChannels.get(worker.sid)?.values() ?? []) {
     const taskChannel = workspace.taskChannels.get(workerChannel.taskChannelSid);
@@ -88,13 +83,16 @@ function workerFields(workspace: WorkspaceState, worker: WorkerRecord): Record<s
       available_capacity_percentage: availableCapacityPercentage(workerChannel),
     };
   }
-  return {
-    sid: worker.sid,
-    friendly_name: worker.friendlyName,
-    activity_sid: worker.activitySid,
-    activity_name: workspace.activities.get(worker.activitySid)?.friendlyName ?? null,
-    channel,
-  };
+  return channel;
+}
+
+/** Whether a worker expression (no prefix, as in `target_workers`) selects the worker. */
+export function selectsWorker(
+  expression: CompiledExpression,
+  workspace: WorkspaceState,
+  worker: WorkerRecord,
+): boolean {
+  return expression(worker.attributesValue, workerScopes(workspace, worker));
 }
 
 /** Whether the queue's `target_workers` selects the worker. */
@@ -103,18 +101,7 @@ export function isQueueMember(
   queue: TaskQueueRecord,
   worker: WorkerRecord,
 ): boolean {
-  return queue.targetWorkersExpression.evaluate(workerResolver(workspace, worker));
-}
-
-/** Compiles an expression parameter, turning syntax errors into a 400 on that parameter. */
-export function expressionParameter(name: string, text: string): CompiledExpression {
-  try {
-    return compileExpression(text);
-  } catch (error) {
-    if (error instanceof ExpressionSyntaxError)
-      throw invalidParameter(name, `is not a valid expression: ${error.message}`);
-    throw error;
-  }
+  return selectsWorker(queue.targetWorkersExpression, workspace, worker);
 }
 
 /** Looks up an activity SID parameter that must exist in the workspace. */

@@ -2,7 +2,7 @@ import { found, type OperationHandler, type RequestContext, workspaceOf } from '
 import { invalidParameter } from '../errors.js';
 import { listPage } from '../paging.js';
 import { isoDate } from '../render.js';
-import { hasSidShape } from '../sid.js';
+import { isSid } from '@taskrouter/core';
 import type {
   EventRecord,
   TaskQueueRecord,
@@ -367,7 +367,7 @@ function readQueueSids(json: unknown): string[] {
     throw invalidParameter('QueueSids', `must be an array of 1 to ${MAX_BULK_QUEUES} task queue SIDs`);
   }
   for (const sid of sids) {
-    if (typeof sid !== 'string' || !hasSidShape(sid, 'WQ')) {
+    if (typeof sid !== 'string' || !isSid(sid, 'WQ')) {
       throw invalidParameter('QueueSids', `${JSON.stringify(sid)} is not a task queue SID`);
     }
   }

@@ -1,18 +1,12 @@
 import { found, type OperationHandler, type RequestContext, touch, workspaceOf } from '../context.js';
 import { badRequest } from '../errors.js';
 import { type EventSource, recordEvent } from '../event-log.js';
-import { documentResolver } from '../expressions.js';
+import { expressionParameter } from '../expressions.js';
 import { listPage } from '../paging.js';
 import { isoDate, links } from '../render.js';
 import { newSid } from '../sid.js';
 import type { TaskQueueRecord, WorkspaceState } from '../state.js';
-import {
-  activityParameter,
-  expressionParameter,
-  isActiveTask,
-  isQueueMember,
-  orderingParameter,
-} from './shared.js';
+import { activityParameter, isActiveTask, isQueueMember, orderingParameter } from './shared.js';
 
 /** Expression a queue gets when `TargetWorkers` is not given: every worker. */
 export const DEFAULT_TARGET_WORKERS = '1==1';
@@ -134,11 +128,10 @@ export const taskQueueHandlers = {
       FriendlyName: (queue) => queue.friendlyName,
     });
     const worker = workerSid === undefined ? undefined : workspace.workers.get(workerSid);
-    const resolver = attributes && documentResolver(attributes.value);
     const items = [...workspace.taskQueues.values()].filter(
       (queue) =>
         (name === undefined || queue.friendlyName === name) &&
-        (resolver === undefined || queue.targetWorkersExpression.evaluate(resolver)) &&
+        (attributes === undefined || queue.targetWorkersExpression(attributes.value)) &&
         (workerSid === undefined || (worker !== undefined && isQueueMember(workspace, queue, worker))),
     );
     return listPage(

@@ -8,7 +8,7 @@ import {
 } from '../context.js';
 import { badRequest, invalidParameter, missingParameter } from '../errors.js';
 import { type EventSource, recordEvent, taskEventData } from '../event-log.js';
-import { documentResolver } from '../expressions.js';
+import { expressionParameter } from '../expressions.js';
 import {
   cancelTask,
   completeTask,
@@ -18,9 +18,10 @@ import {
 } from '../lifecycle.js';
 import { listPage } from '../paging.js';
 import { isoDate } from '../render.js';
-import { hasSidShape, newSid } from '../sid.js';
+import { newSid } from '../sid.js';
+import { isSid } from '@taskrouter/core';
 import type { TaskRecord, TaskStatus, WorkspaceState } from '../state.js';
-import { expressionParameter, orderingParameter } from './shared.js';
+import { orderingParameter } from './shared.js';
 import { findTaskChannel } from './task-channels.js';
 import { MAX_ATTRIBUTES_LENGTH } from './workers.js';
 
@@ -152,9 +153,9 @@ function readRoutingTarget(context: RequestContext, workspace: WorkspaceState): 
   const target = context.params.string('RoutingTarget', { nonEmpty: true });
   if (target === undefined) return undefined;
   const exists =
-    (hasSidShape(target, 'WK') && workspace.workers.has(target)) ||
-    (hasSidShape(target, 'WQ') && workspace.taskQueues.has(target)) ||
-    (hasSidShape(target, 'WW') && workspace.workflows.has(target));
+    (isSid(target, 'WK') && workspace.workers.has(target)) ||
+    (isSid(target, 'WQ') && workspace.taskQueues.has(target)) ||
+    (isSid(target, 'WW') && workspace.workflows.has(target));
   if (!exists) {
     throw invalidParameter(
       'RoutingTarget',
@@ -281,7 +282,7 @@ export const taskHandlers = {
         (queueName === undefined || queue?.friendlyName === queueName) &&
         (routingTarget === undefined || task.routingTarget === routingTarget) &&
         (hasAddons === undefined || (task.addons !== '{}') === hasAddons) &&
-        (expression === undefined || expression.evaluate(documentResolver(task.attributesValue)))
+        (expression === undefined || expression(task.attributesValue))
       );
     });
     const now = context.store.clock.nowMs();

@@ -8,6 +8,7 @@ import {
 } from '../context.js';
 import { badRequest, invalidParameter, notFound } from '../errors.js';
 import { type EventSource, recordEvent, workerEventData } from '../event-log.js';
+import { expressionParameter } from '../expressions.js';
 import { changeWorkerActivity, endPendingReservation } from '../lifecycle.js';
 import { listPage } from '../paging.js';
 import { isoDate, links } from '../render.js';
@@ -16,11 +17,10 @@ import type { WorkerChannelRecord, WorkerRecord, WorkspaceState } from '../state
 import {
   activityParameter,
   availableCapacityPercentage,
-  expressionParameter,
   insertWorkerChannel,
   isQueueMember,
   orderingParameter,
-  workerResolver,
+  selectsWorker,
 } from './shared.js';
 
 /** Longest `Attributes` document TaskRouter accepts, in characters. */
@@ -198,7 +198,7 @@ export const workerHandlers = {
         (activitySid === undefined || worker.activitySid === activitySid) &&
         (available === undefined || (activity?.available ?? false) === available) &&
         (friendlyName === undefined || worker.friendlyName === friendlyName) &&
-        (expression === undefined || expression.evaluate(workerResolver(workspace, worker))) &&
+        (expression === undefined || selectsWorker(expression, workspace, worker)) &&
         (!byQueue || queues.some((queue) => isQueueMember(workspace, queue, worker)))
       );
     });

@@ -1,17 +1,16 @@
 import { found, type OperationHandler, type RequestContext, touch } from '../context.js';
 import { invalidParameter } from '../errors.js';
 import { EVENT_TYPES, type EventSource, recordEvent } from '../event-log.js';
-import { compileExpression } from '../expressions.js';
+import { expressionParameter } from '../expressions.js';
 import { listPage } from '../paging.js';
 import { isoDate, links } from '../render.js';
 import { newSid } from '../sid.js';
 import { WorkspaceState } from '../state.js';
-import { parseWorkflowConfiguration } from '../workflow-configuration.js';
 import { insertActivity } from './activities.js';
 import { activityParameter } from './shared.js';
 import { insertTaskChannel } from './task-channels.js';
 import { DEFAULT_TARGET_WORKERS, insertTaskQueue } from './task-queues.js';
-import { DEFAULT_TASK_RESERVATION_TIMEOUT, insertWorkflow } from './workflows.js';
+import { DEFAULT_TASK_RESERVATION_TIMEOUT, insertWorkflow, parseWorkflowConfiguration } from './workflows.js';
 
 const QUEUE_ORDERS = ['FIFO', 'LIFO'] as const;
 const TEMPLATES = ['NONE', 'FIFO'] as const;
@@ -72,7 +71,7 @@ export function insertWorkspace(source: EventSource, input: WorkspaceInput): Wor
     const queue = insertTaskQueue(source, workspace, {
       friendlyName: 'Sample Queue',
       targetWorkers: DEFAULT_TARGET_WORKERS,
-      targetWorkersExpression: compileExpression(DEFAULT_TARGET_WORKERS),
+      targetWorkersExpression: expressionParameter('TargetWorkers', DEFAULT_TARGET_WORKERS),
       maxReservedWorkers: 1,
       taskOrder: 'FIFO',
       reservationActivitySid: null,
