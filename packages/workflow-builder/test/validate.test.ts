@@ -223,6 +223,20 @@ describe('validateWorkflowConfig', () => {
     ]);
   });
 
+  it('reports a timeout on the default filter', () => {
+    expect(
+      validateWorkflowConfig({ task_routing: { default_filter: { queue: QUEUE, timeout: 30 } } }),
+    ).toEqual([
+      {
+        path: '$.task_routing.default_filter.timeout',
+        message: 'is not allowed: a task waits in the default filter until its TTL',
+      },
+    ]);
+    expect(
+      validateWorkflowConfig({ task_routing: { default_filter: { queue: QUEUE, timeout: null } } }),
+    ).toEqual([]);
+  });
+
   it('treats null and blank optional values as unset', () => {
     expect(
       validateWorkflowConfig(withTarget({ expression: ' ', priority: null, timeout: '', skip_if: null })),

@@ -54,8 +54,18 @@ export interface OrderByClause {
  * each a reference to a task attribute such as `task.agent_sid`.
  */
 export type KnownWorkerOptions =
-  | { readonly knownWorkerSid: string; readonly knownWorkerFriendlyName?: undefined }
-  | { readonly knownWorkerSid?: undefined; readonly knownWorkerFriendlyName?: string };
+  | {
+      /** Reference to the task attribute holding the worker's SID, e.g. `task.agent_sid`. */
+      readonly knownWorkerSid: string;
+      /** Excluded when `knownWorkerSid` is set. */
+      readonly knownWorkerFriendlyName?: undefined;
+    }
+  | {
+      /** Excluded when `knownWorkerFriendlyName` is set. */
+      readonly knownWorkerSid?: undefined;
+      /** Reference to the task attribute holding the worker's friendly name, e.g. `task.agent_name`. */
+      readonly knownWorkerFriendlyName?: string;
+    };
 
 /** The options of a `default_filter` target besides its queue (a default target has no timeout). */
 export type DefaultTargetOptions = {

@@ -201,13 +201,17 @@ class ConfigurationReader {
 
     const priority = this.readInteger(`${path}.priority`, raw.priority, 0, 'must not be negative');
     if (priority !== undefined) target.priority = priority;
-    const timeout = this.readInteger(
-      `${path}.timeout`,
-      raw.timeout,
-      1,
-      'must be a positive number of seconds',
-    );
-    if (timeout !== undefined) target.timeout = timeout;
+    if (role === 'default' && !isAbsent(raw.timeout)) {
+      this.report(`${path}.timeout`, 'is not allowed: a task waits in the default filter until its TTL');
+    } else {
+      const timeout = this.readInteger(
+        `${path}.timeout`,
+        raw.timeout,
+        1,
+        'must be a positive number of seconds',
+      );
+      if (timeout !== undefined) target.timeout = timeout;
+    }
 
     const orderBy = this.readString(`${path}.order_by`, raw.order_by);
     if (orderBy !== undefined) {
@@ -333,10 +337,10 @@ export function readWorkflowConfig(input: unknown): {
  * Checks a workflow configuration and returns every problem found, each with a JSON path and a
  * reason (an empty array means the configuration is valid). Detects: text that is not JSON, a
  * missing `task_routing`, filters without targets, a first target without a queue, malformed queue
- * SIDs, negative or fractional priorities and timeouts, targets with both known-worker options,
- * target expressions with a key lacking the `task.`/`worker.` prefix, `skip_if` reading anything but
- * `workers.*`, malformed `order_by` clauses, known-worker values that are not `task.` references, and
- * every expression that does not parse.
+ * SIDs, negative or fractional priorities and timeouts, a timeout on the default filter, targets with
+ * both known-worker options, target expressions with a key lacking the `task.`/`worker.` prefix,
+ * `skip_if` reading anything but `workers.*`, malformed `order_by` clauses, known-worker values that
+ * are not `task.` references, and every expression that does not parse.
  *
  * @param input - JSON text, a parsed object, or anything with a `toJSON()` method such as a {@link WorkflowConfig}
  * @returns the problems, in document order
