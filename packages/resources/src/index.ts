@@ -10,6 +10,7 @@
  */
 export {
   createTaskRouterClient,
+  DEFAULT_BASE_URL,
   isTaskRouterApiError,
   TaskRouterApiError,
   type TaskRouterClientOptions,
@@ -91,18 +92,25 @@ export {
 } from './tasks.js';
 export type {
   AlwaysSetField,
+  BooleanTextField,
   CamelCase,
+  CommaListField,
   ConditionalOptions,
   DateField,
   FiltersOf,
   FormOf,
   FromWire,
+  InputDateField,
+  InputFieldValue,
   ItemIterable,
   JsonObject,
   JsonSerializable,
   ListOptions,
+  NarrowedField,
+  NestedFromWire,
   Page,
   PageOptions,
+  PagingParam,
   ParamsOf,
   PascalCase,
   PathOf,
@@ -112,6 +120,7 @@ export type {
   TaskStatus,
   ToInput,
   Versioned,
+  WireFieldValue,
   WorkflowConfigurationInput,
 } from './types.js';
 export {

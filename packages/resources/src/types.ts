@@ -49,7 +49,8 @@ export type AlwaysSetField =
   | 'date_created'
   | 'date_updated';
 
-type NestedFromWire<V> = V extends null
+/** The camelCase view of a nested response value (objects and arrays of objects are converted too). */
+export type NestedFromWire<V> = V extends null
   ? null
   : V extends readonly (infer Item)[]
     ? NestedFromWire<Item>[]
@@ -57,7 +58,8 @@ type NestedFromWire<V> = V extends null
       ? FromWire<V>
       : V;
 
-type WireFieldValue<K, V, Attributes> = K extends DateField
+/** The camelCase view of the value of response field `K`. */
+export type WireFieldValue<K, V, Attributes> = K extends DateField
   ? Date | Extract<V, null>
   : K extends 'attributes'
     ? Attributes | Extract<V, null>
@@ -99,18 +101,21 @@ export type WorkflowConfigurationInput = string | JsonObject | JsonSerializable;
 export type TaskStatus = components['schemas']['task_enum_status'];
 
 /** Request parameters the spec types as text although they hold a timestamp; `Date` is accepted too. */
-type InputDateField = 'VirtualStartTime' | 'StartDate' | 'EndDate';
+export type InputDateField = 'VirtualStartTime' | 'StartDate' | 'EndDate';
 /** Request parameters the spec types as text although they are booleans (`true`, `1`, `yes`). */
-type BooleanTextField = 'Available' | 'IgnoreCapacity' | 'ReEvaluateTasks';
+export type BooleanTextField = 'Available' | 'IgnoreCapacity' | 'ReEvaluateTasks';
 /** Request parameters that carry a comma-separated list; an array is joined for you. */
-type CommaListField = 'SplitByWaitTime' | 'EventsFilter';
+export type CommaListField = 'SplitByWaitTime' | 'EventsFilter';
 /** Request parameters the spec types as free text whose documented values are a closed set. */
-interface NarrowedField {
+export interface NarrowedField {
+  /** Workspace template: `FIFO` adds a queue and a workflow that sends every task to it. */
   Template: 'NONE' | 'FIFO';
+  /** Reservation instruction. */
   Instruction: 'conference' | 'dequeue' | 'call' | 'redirect' | 'supervise';
 }
 
-type InputFieldValue<K extends string, V, Attributes> = K extends 'Attributes'
+/** What {@link ToInput} accepts for request parameter `K` whose spec type is `V`. */
+export type InputFieldValue<K extends string, V, Attributes> = K extends 'Attributes'
   ? Attributes | string
   : K extends 'Configuration'
     ? WorkflowConfigurationInput
@@ -168,7 +173,7 @@ export type ResultOf<Id extends OperationId> = operations[Id]['responses'] exten
 export type QueryOf<Id extends OperationId> = NonNullable<operations[Id]['parameters']['query']>;
 
 /** Query parameters that drive paging; the list helpers set them. */
-type PagingParam = 'PageSize' | 'Page' | 'PageToken';
+export type PagingParam = 'PageSize' | 'Page' | 'PageToken';
 
 /** The camelCase filters of a list operation (paging parameters excluded). */
 export type FiltersOf<Id extends OperationId> = ToInput<Omit<QueryOf<Id>, PagingParam>>;
