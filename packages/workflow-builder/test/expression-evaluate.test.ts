@@ -160,6 +160,15 @@ describe('compileExpression', () => {
     expect(compiled({}, { task: { required_level: 4 }, worker: { level: 3 } })).toBe(false);
   });
 
+  it('reads prefixed keys from attributes when no scope of that name is given', () => {
+    const compiled = compileExpression('task.language IN worker.languages');
+    const task = { language: 'fr' };
+    const worker = { languages: ['fr'] };
+    expect(compiled({ task, worker })).toBe(true);
+    expect(compiled({}, { task, worker })).toBe(true);
+    expect(compiled({ task, worker: { languages: ['en'] } })).toBe(false);
+  });
+
   it('stops at the first decisive operand', () => {
     let reads = 0;
     const attributes = {

@@ -69,6 +69,8 @@ describe('parseExpression', () => {
     expect(canonical('lang not   in ["en"]')).toBe('lang NOT IN ["en"]');
     expect(canonical('a == 1 && b == 2 || c == 3')).toBe('(a == 1 AND b == 2) OR c == 3');
     expect(canonical('a!=1')).toBe('a != 1');
+    expect(canonical('level >-1')).toBe('level HAS 1');
+    expect(canonical('level > -1')).toBe('level > -1');
     expect(canonical('a<1||a<=2||a>3||a>=4')).toBe('a < 1 OR a <= 2 OR a > 3 OR a >= 4');
   });
 

@@ -11,7 +11,9 @@ export type ExpressionScopes = Readonly<Record<string, unknown>>;
 
 /**
  * A compiled expression: call it as often as needed; parsing and planning happened once.
- * It takes the same arguments as {@link evaluateExpression}.
+ * It takes the same arguments as {@link evaluateExpression}. Because unprefixed lookups start at
+ * `attributes`, `compiled({ task, worker })` and `compiled({}, { task, worker })` give the same result
+ * for a target expression.
  */
 export interface CompiledExpression {
   /**
