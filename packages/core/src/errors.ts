@@ -115,8 +115,8 @@ export function isTaskRouterApiError(error: unknown): error is TaskRouterApiErro
   );
 }
 
-/** Where a request failed before any answer arrived. */
-interface RequestFailureInit {
+/** What a {@link TaskRouterNetworkError} or {@link TaskRouterTimeoutError} is built from. */
+export interface RequestFailureInit {
   /** HTTP method of the request. */
   method: string;
   /** URL of the request; credentials are removed before it is stored. */

@@ -1,9 +1,10 @@
 import type { FetchOptions } from 'openapi-fetch';
 import { TaskRouterError, TaskRouterValidationError } from './errors.js';
 import type { components, paths } from './generated/taskrouter.js';
-import type { OperationAt, TaskRouterClient } from './types.js';
+import type { OperationAt, RequiredKeysOf, TaskRouterClient } from './types.js';
 
-type SuccessBody<Path extends keyof paths> = paths[Path] extends {
+/** The JSON body of a successful GET on `Path` (`never` for paths without GET). */
+export type GetResponseBody<Path extends keyof paths> = paths[Path] extends {
   get: { responses: { 200: { content: { 'application/json': infer Body } } } };
 }
   ? Body
@@ -11,13 +12,13 @@ type SuccessBody<Path extends keyof paths> = paths[Path] extends {
 
 /** Paths of the list operations: those whose answer is a page with `meta`. */
 export type ListPath = {
-  [Path in keyof paths]: SuccessBody<Path> extends { meta: components['schemas']['list_meta'] }
+  [Path in keyof paths]: GetResponseBody<Path> extends { meta: components['schemas']['list_meta'] }
     ? Path
     : never;
 }[keyof paths];
 
 /** One page of a list operation: the items under their key, plus `meta`. */
-export type ListPage<Path extends ListPath> = SuccessBody<Path>;
+export type ListPage<Path extends ListPath> = GetResponseBody<Path>;
 
 /** The item type of a list operation, such as the task schema for `/v1/Workspaces/{WorkspaceSid}/Tasks`. */
 export type ListItem<Path extends ListPath> = {
@@ -42,8 +43,6 @@ export interface PaginateOptions extends PageOptions {
   /** Stop after this many items. When `pageSize` is not given, pages are sized to fit it. */
   limit?: number;
 }
-
-type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
 
 /** The call options of the first page (`params`, `headers`, `signal`…), then the paging options. */
 export type PaginateArguments<Path extends ListPath, Options> =

@@ -9,9 +9,9 @@ import type { paths } from './generated/taskrouter.js';
 export type JsonDocumentInput = string | { readonly [key: string]: unknown } | { toJSON(): unknown };
 
 /** Request fields whose spec type is a JSON string. */
-type JsonFieldName = 'Attributes' | 'Configuration';
+export type JsonFieldName = 'Attributes' | 'Configuration';
 /** Request fields whose spec type is a date-time string. */
-type DateFieldName = 'StartDate' | 'EndDate' | 'VirtualStartTime';
+export type DateFieldName = 'StartDate' | 'EndDate' | 'VirtualStartTime';
 
 /**
  * What the client accepts for one request field: the spec type, widened to objects for
@@ -74,7 +74,8 @@ export type OperationAt<
   ? Operation
   : never;
 
-type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+/** The keys of `T` that are not optional. */
+export type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
 
 /**
  * Options of one call: `params`, `body`, `headers`, `signal`… (openapi-fetch's `FetchOptions`).
