@@ -17,3 +17,4 @@ export {
 export { EmulatorRequestError, type TwilioErrorBody } from './errors.js';
 export type { EmulatorServer, ListenOptions } from './http-server.js';
 export type { InstructionRecord } from './state.js';
+export { createFixtures, type FixturePage, type Fixtures, fixtures } from './fixtures.js';

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import type { EmulatorOptions } from './emulator.js';
+import type { ListenOptions } from './http-server.js';
+
+/** What the `taskrouter-mock` command line asks for. */
+export interface CliSettings {
+  readonly emulator: EmulatorOptions;
+  readonly listen: Required<ListenOptions>;
+  readonly help: boolean;
+}
+
+/** Usage text of `taskrouter-mock`. */
+export const CLI_USAGE = `Usage: taskrouter-mock [options]
+
+Serves an in-memory TaskRouter v1 emulator over HTTP.
+
+Options:
+  --port <n>            TCP port, 0 for any free port (default 0)
+  --host <address>      interface to bind (default 127.0.0.1)
+  --account-sid <AC…>   account to accept (default: $TWILIO_ACCOUNT_SID)
+  --auth-token <token>  auth token to accept (default: $TWILIO_AUTH_TOKEN)
+  -h, --help            show this help
+
+Without an account SID and auth token, any Basic credentials are accepted.`;
+
+/** Thrown for command lines the CLI cannot run with. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+/** Reads the command line and environment into emulator and server settings. */
+export function parseCliArguments(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliSettings {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'account-sid': { type: 'string' },
+        'auth-token': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+  const portText = (values.port as string | undefined) ?? '0';
+  const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65_535) {
+    throw new CliUsageError(`--port must be an integer from 0 to 65535, got '${portText}'`);
+  }
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  if (host === '') throw new CliUsageError('--host must not be empty');
+  const accountSid = (values['account-sid'] as string | undefined) || env.TWILIO_ACCOUNT_SID || undefined;
+  const authToken = (values['auth-token'] as string | undefined) || env.TWILIO_AUTH_TOKEN || undefined;
+  if ((accountSid === undefined) !== (authToken === undefined)) {
+    throw new CliUsageError(
+      'give both an account SID and an auth token (--account-sid/--auth-token or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN), or neither',
+    );
+  }
+  if (accountSid !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
+    throw new CliUsageError(`--account-sid must be AC followed by 32 hex digits, got '${accountSid}'`);
+  }
+  const emulator: EmulatorOptions =
+    accountSid === undefined ? { acceptAnyCredentials: true } : { accountSid, authToken: authToken! };
+  return { emulator, listen: { port, host }, help: values.help === true };
+}
