@@ -100,14 +100,18 @@ export function createClientWithClock(options: TaskRouterClientOptions, clock: C
       };
       checkPathParameters(path, params.path ?? {});
       checkSidFields(params.query, 'params.query');
-      if (init.body === undefined) return raw[name](path, init);
+      // A per-call fetch would skip the credentials, retries and error mapping of the transport.
+      const common = { ...init, fetch: undefined };
+      if (init.body === undefined) return raw[name](path, common);
       checkSidFields(init.body as Record<string, unknown>, 'body');
       const json = jsonBodyPaths.has(path);
       return raw[name](path, {
-        ...init,
-        bodySerializer: json
-          ? (body: unknown) => JSON.stringify(body)
-          : (body: Record<string, unknown>) => encodeFormAt(body, 'body.'),
+        ...common,
+        bodySerializer:
+          init.bodySerializer ??
+          (json
+            ? (body: unknown) => JSON.stringify(body)
+            : (body: Record<string, unknown>) => encodeFormAt(body, 'body.')),
         headers: mergeHeaders(
           { 'Content-Type': json ? 'application/json' : FORM_CONTENT_TYPE },
           init.headers as HeadersInit | undefined,

@@ -1,7 +1,6 @@
-import type { FetchOptions } from 'openapi-fetch';
 import { TaskRouterError, TaskRouterValidationError } from './errors.js';
 import type { components, paths } from './generated/taskrouter.js';
-import type { OperationAt, RequiredKeysOf, TaskRouterClient } from './types.js';
+import type { OperationAt, RequestInitFor, RequiredKeysOf, TaskRouterClient } from './types.js';
 
 /** The JSON body of a successful GET on `Path` (`never` for paths without GET). */
 export type GetResponseBody<Path extends keyof paths> = paths[Path] extends {
@@ -46,9 +45,9 @@ export interface PaginateOptions extends PageOptions {
 
 /** The call options of the first page (`params`, `headers`, `signal`…), then the paging options. */
 export type PaginateArguments<Path extends ListPath, Options> =
-  RequiredKeysOf<FetchOptions<OperationAt<Path, 'get'>>> extends never
-    ? [init?: FetchOptions<OperationAt<Path, 'get'>>, options?: Options]
-    : [init: FetchOptions<OperationAt<Path, 'get'>>, options?: Options];
+  RequiredKeysOf<RequestInitFor<OperationAt<Path, 'get'>>> extends never
+    ? [init?: RequestInitFor<OperationAt<Path, 'get'>>, options?: Options]
+    : [init: RequestInitFor<OperationAt<Path, 'get'>>, options?: Options];
 
 const MAX_PAGE_SIZE = 1000;
 

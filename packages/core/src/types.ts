@@ -79,9 +79,10 @@ export type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? neve
 
 /**
  * Options of one call: `params`, `body`, `headers`, `signal`… (openapi-fetch's `FetchOptions`).
- * `parseAs` is not offered: answers are always JSON, which keeps `data` typed.
+ * `parseAs` is not offered, since answers are always JSON and `data` stays typed; neither is a
+ * per-call `fetch`, which would bypass credentials, retries and error mapping.
  */
-export type RequestInitFor<Operation> = FetchOptions<Operation> & { parseAs?: never };
+export type RequestInitFor<Operation> = FetchOptions<Operation> & { parseAs?: never; fetch?: never };
 
 /** The argument list after the path: the options are optional unless something in them is required. */
 export type InitArgument<Init> = RequiredKeysOf<Init> extends never ? [init?: Init] : [init: Init];

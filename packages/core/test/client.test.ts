@@ -135,6 +135,25 @@ describe('fetch lookup', () => {
   });
 });
 
+describe('per-call options', () => {
+  test('a per-call fetch cannot bypass the client transport', async () => {
+    const { fetch, requests } = recordingFetch();
+    const bypass = recordingFetch();
+    await testClient(fetch).GET('/v1/Workspaces', { fetch: bypass.fetch } as never);
+    expect(requests).toHaveLength(1);
+    expect(bypass.requests).toHaveLength(0);
+  });
+
+  test('a per-call bodySerializer replaces the form encoding', async () => {
+    const { fetch, requests } = recordingFetch();
+    await testClient(fetch).POST('/v1/Workspaces', {
+      body: { FriendlyName: 'Support' },
+      bodySerializer: () => 'FriendlyName=Custom',
+    });
+    expect(requests[0]?.body).toBe('FriendlyName=Custom');
+  });
+});
+
 describe('responses', () => {
   test('resolves a 2xx answer to { data, response }', async () => {
     const task = { sid: sid('WT'), assignment_status: 'pending' };

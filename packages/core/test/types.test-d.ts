@@ -109,9 +109,11 @@ describe('client calls', () => {
     });
   });
 
-  test('parseAs is not offered, so data stays typed', () => {
+  test('parseAs and a per-call fetch are not offered', () => {
     // @ts-expect-error parseAs would change what data holds
     client.GET('/v1/Workspaces', { parseAs: 'text' });
+    // @ts-expect-error a per-call fetch would bypass credentials and retries
+    client.GET('/v1/Workspaces', { fetch: globalThis.fetch });
   });
 });
 
