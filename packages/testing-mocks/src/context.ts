@@ -32,7 +32,7 @@ export type OperationHandler = (context: RequestContext) => Reply;
 
 /** The workspace named by the path, or 404. */
 export function workspaceOf(context: RequestContext): WorkspaceState {
-  const sid = context.path.WorkspaceSid ?? context.path.Sid ?? '';
+  const sid = context.path.WorkspaceSid ?? '';
   const workspace = context.store.workspaces.get(sid);
   if (!workspace) throw notFound(context.pathname);
   return workspace;

@@ -1,9 +1,15 @@
 import { type OperationId, operationTable } from '@taskrouter/core';
 
+interface RouteEndpoint {
+  readonly operationId: OperationId;
+  /** Names of the path parameters, in path order (sibling operations name them differently). */
+  readonly parameterNames: readonly string[];
+}
+
 interface RouteNode {
   readonly literals: Map<string, RouteNode>;
-  param: { readonly name: string; readonly node: RouteNode } | null;
-  readonly methods: Map<string, OperationId>;
+  param: RouteNode | null;
+  readonly methods: Map<string, RouteEndpoint>;
 }
 
 /** Result of matching a method and path against the operation table. */
@@ -30,11 +36,12 @@ export class Router {
       { method: string; path: string },
     ][]) {
       let node = this.root;
+      const parameterNames: string[] = [];
       for (const segment of info.path.split('/').slice(1)) {
         if (segment.startsWith('{')) {
-          const name = segment.slice(1, -1);
-          node.param ??= { name, node: newNode() };
-          node = node.param.node;
+          parameterNames.push(segment.slice(1, -1));
+          node.param ??= newNode();
+          node = node.param;
         } else {
           let next = node.literals.get(segment);
           if (!next) {
@@ -44,27 +51,31 @@ export class Router {
           node = next;
         }
       }
-      node.methods.set(info.method, operationId);
+      node.methods.set(info.method, { operationId, parameterNames });
     }
   }
 
   match(method: string, pathname: string): RouteMatch {
     const segments = pathname.split('/');
-    const path: Record<string, string> = {};
+    const values: string[] = [];
     let node: RouteNode | undefined = this.root;
     for (let index = 1; index < segments.length && node; index++) {
       const segment = segments[index]!;
       const literal = node.literals.get(segment);
       if (literal) node = literal;
       else if (node.param && segment !== '') {
-        path[node.param.name] = decodeSegment(segment);
-        node = node.param.node;
+        values.push(decodeSegment(segment));
+        node = node.param;
       } else node = undefined;
     }
     if (!node || node.methods.size === 0) return { kind: 'not-found' };
-    const operationId = node.methods.get(method);
-    if (operationId === undefined) return { kind: 'method-not-allowed', allowed: [...node.methods.keys()] };
-    return { kind: 'operation', operationId, path };
+    const endpoint = node.methods.get(method);
+    if (endpoint === undefined) return { kind: 'method-not-allowed', allowed: [...node.methods.keys()] };
+    const path: Record<string, string> = {};
+    endpoint.parameterNames.forEach((name, index) => {
+      path[name] = values[index]!;
+    });
+    return { kind: 'operation', operationId: endpoint.operationId, path };
   }
 }
 

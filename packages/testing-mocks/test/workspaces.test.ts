@@ -18,7 +18,9 @@ describe('workspaces through the core client', () => {
     expect(created.url).toBe(`https://taskrouter.twilio.com/v1/Workspaces/${created.sid}`);
     expect(created.links?.tasks).toBe(`${created.url}/Tasks`);
 
-    const { data: fetched } = await client.GET('/v1/Workspaces/{Sid}', { params: { path: { Sid: created.sid! } } });
+    const { data: fetched } = await client.GET('/v1/Workspaces/{Sid}', {
+      params: { path: { Sid: created.sid! } },
+    });
     expect(fetched).toEqual(created);
 
     emulator.clock.advance(5_000);
@@ -32,7 +34,8 @@ describe('workspaces through the core client', () => {
     expect(updated.date_created).toBe('2030-01-01T00:00:00Z');
 
     const names: string[] = [];
-    for await (const workspace of paginate(client, '/v1/Workspaces', {})) names.push(workspace.friendly_name!);
+    for await (const workspace of paginate(client, '/v1/Workspaces', {}))
+      names.push(workspace.friendly_name!);
     expect(names).toEqual(['Support EU']);
 
     await client.DELETE('/v1/Workspaces/{Sid}', { params: { path: { Sid: created.sid! } } });
@@ -49,7 +52,9 @@ describe('new workspace contents', () => {
     const { api } = setup();
     const ws = await workspaceWith(api);
     const activities = (await api.get(`${ws.path}/Activities`)).body.activities;
-    expect(activities.map((a: { friendly_name: string; available: boolean }) => [a.friendly_name, a.available])).toEqual([
+    expect(
+      activities.map((a: { friendly_name: string; available: boolean }) => [a.friendly_name, a.available]),
+    ).toEqual([
       ['Offline', false],
       ['Available', true],
       ['Unavailable', false],
@@ -58,7 +63,13 @@ describe('new workspace contents', () => {
     expect(ws.body.timeout_activity_sid).toBe(activities[0].sid);
     expect(ws.body.default_activity_name).toBe('Offline');
     const channels = (await api.get(`${ws.path}/TaskChannels`)).body.channels;
-    expect(channels.map((c: { unique_name: string }) => c.unique_name)).toEqual(['default', 'voice', 'sms', 'chat', 'video']);
+    expect(channels.map((c: { unique_name: string }) => c.unique_name)).toEqual([
+      'default',
+      'voice',
+      'sms',
+      'chat',
+      'video',
+    ]);
     expect((await api.get(`${ws.path}/TaskQueues`)).body.task_queues).toEqual([]);
     expect((await api.get(`${ws.path}/Workflows`)).body.workflows).toEqual([]);
   });
@@ -73,7 +84,9 @@ describe('new workspace contents', () => {
     const [workflow] = (await api.get(`${ws.path}/Workflows`)).body.workflows;
     expect(workflow.friendly_name).toBe('Default Fifo Workflow');
     expect(workflow.task_reservation_timeout).toBe(120);
-    expect(JSON.parse(workflow.configuration)).toEqual({ task_routing: { default_filter: { queue: queue.sid } } });
+    expect(JSON.parse(workflow.configuration)).toEqual({
+      task_routing: { default_filter: { queue: queue.sid } },
+    });
   });
 });
 
@@ -82,7 +95,11 @@ describe('workspace validation', () => {
     [{}, 'FriendlyName', 'Missing required parameter FriendlyName'],
     [{ FriendlyName: 'x'.repeat(65) }, 'FriendlyName', 'at most 64 characters'],
     [{ FriendlyName: 'a', Template: 'LIFO' }, 'Template', 'must be one of NONE, FIFO'],
-    [{ FriendlyName: 'a', PrioritizeQueueOrder: 'RANDOM' }, 'PrioritizeQueueOrder', 'must be one of FIFO, LIFO'],
+    [
+      { FriendlyName: 'a', PrioritizeQueueOrder: 'RANDOM' },
+      'PrioritizeQueueOrder',
+      'must be one of FIFO, LIFO',
+    ],
     [{ FriendlyName: 'a', MultiTaskEnabled: 'maybe' }, 'MultiTaskEnabled', 'must be true or false'],
     [{ FriendlyName: 'a', EventCallbackUrl: 'not a url' }, 'EventCallbackUrl', 'absolute http or https URL'],
     [{ FriendlyName: 'a', EventsFilter: 'task.created,task.exploded' }, 'EventsFilter', "'task.exploded'"],
@@ -112,8 +129,12 @@ describe('workspace validation', () => {
   test('update moves the default and timeout activities', async () => {
     const { api } = setup();
     const ws = await workspaceWith(api);
-    const available = (await api.get(`${ws.path}/Activities`, { FriendlyName: 'Available' })).body.activities[0];
-    const answer = await api.post(ws.path, { DefaultActivitySid: available.sid, TimeoutActivitySid: available.sid });
+    const available = (await api.get(`${ws.path}/Activities`, { FriendlyName: 'Available' })).body
+      .activities[0];
+    const answer = await api.post(ws.path, {
+      DefaultActivitySid: available.sid,
+      TimeoutActivitySid: available.sid,
+    });
     expect(answer.body).toMatchObject({
       default_activity_sid: available.sid,
       default_activity_name: 'Available',
