@@ -77,6 +77,8 @@ export type WireFieldValue<K, V, Attributes> = K extends DateField
  *
  * @example
  * ```ts
+ * import type { Schemas } from '@taskrouter/core';
+ *
  * type Activity = FromWire<Schemas['taskrouter.v1.workspace.activity']>;
  * ```
  */
