@@ -6,7 +6,10 @@ describe('workers', () => {
   test('create in the default activity with one channel per task channel; fetch carries the version', async () => {
     const { api } = setup();
     const ws = await workspaceWith(api);
-    const created = await api.post(`${ws.path}/Workers`, { FriendlyName: 'Alice', Attributes: '{"languages":["en"]}' });
+    const created = await api.post(`${ws.path}/Workers`, {
+      FriendlyName: 'Alice',
+      Attributes: '{"languages":["en"]}',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       activity_name: 'Offline',
@@ -16,13 +19,9 @@ describe('workers', () => {
     });
     expect(created.headers.get('etag')).toBe('0');
     const channels = await api.get(`${ws.path}/Workers/${created.body.sid}/Channels`);
-    expect(channels.body.channels.map((c: { task_channel_unique_name: string }) => c.task_channel_unique_name)).toEqual([
-      'default',
-      'voice',
-      'sms',
-      'chat',
-      'video',
-    ]);
+    expect(
+      channels.body.channels.map((c: { task_channel_unique_name: string }) => c.task_channel_unique_name),
+    ).toEqual(['default', 'voice', 'sms', 'chat', 'video']);
     expect(channels.body.channels[0]).toMatchObject({
       configured_capacity: 1,
       available: true,
@@ -41,7 +40,9 @@ describe('workers', () => {
     expect(duplicate.body).toMatchObject({ code: 20001, details: { parameter: 'FriendlyName' } });
     expect(duplicate.body.message).toContain("a worker named 'ALICE' already exists");
     const bob = await api.post(`${ws.path}/Workers`, { FriendlyName: 'Bob' });
-    expect((await api.post(`${ws.path}/Workers/${bob.body.sid}`, { FriendlyName: 'alice' })).status).toBe(400);
+    expect((await api.post(`${ws.path}/Workers/${bob.body.sid}`, { FriendlyName: 'alice' })).status).toBe(
+      400,
+    );
     expect((await api.post(`${ws.path}/Workers/${bob.body.sid}`, { FriendlyName: 'BOB' })).status).toBe(200);
     expect((await api.get(`${ws.path}/Workers`)).body.workers).toHaveLength(2);
   });
@@ -50,10 +51,15 @@ describe('workers', () => {
     const { api, emulator } = setup();
     const ws = await workspaceWith(api);
     const worker = await api.post(`${ws.path}/Workers`, { FriendlyName: 'Alice' });
-    const available = (await api.get(`${ws.path}/Activities`, { FriendlyName: 'Available' })).body.activities[0];
+    const available = (await api.get(`${ws.path}/Activities`, { FriendlyName: 'Available' })).body
+      .activities[0];
     emulator.clock.advance(90_000);
     const moved = await api.post(`${ws.path}/Workers/${worker.body.sid}`, { ActivitySid: available.sid });
-    expect(moved.body).toMatchObject({ activity_name: 'Available', available: true, date_status_changed: '2030-01-01T00:01:30Z' });
+    expect(moved.body).toMatchObject({
+      activity_name: 'Available',
+      available: true,
+      date_status_changed: '2030-01-01T00:01:30Z',
+    });
     expect(moved.headers.get('etag')).toBe('1');
     const [event] = (await api.get(`${ws.path}/Events`, { EventType: 'worker.activity.update' })).body.events;
     expect(event.event_data).toMatchObject({
@@ -69,7 +75,9 @@ describe('workers', () => {
     const ws = await workspaceWith(api);
     const worker = await api.post(`${ws.path}/Workers`, { FriendlyName: 'Alice' });
     const path = `${ws.path}/Workers/${worker.body.sid}`;
-    expect((await api.post(path, { Attributes: '{"v":1}' }, { 'If-Match': '0' })).headers.get('etag')).toBe('1');
+    expect((await api.post(path, { Attributes: '{"v":1}' }, { 'If-Match': '0' })).headers.get('etag')).toBe(
+      '1',
+    );
     const stale = await api.post(path, { Attributes: '{"v":2}' }, { 'If-Match': '0' });
     expect(stale.status).toBe(412);
     expect(stale.body.code).toBe(20412);
@@ -82,8 +90,16 @@ describe('workers', () => {
   test.each([
     [{ FriendlyName: 'W', Attributes: '{"a":' }, 'Attributes', 'is not valid JSON'],
     [{ FriendlyName: 'W', Attributes: '[1,2]' }, 'Attributes', 'must be a JSON object'],
-    [{ FriendlyName: 'W', Attributes: JSON.stringify({ text: 'x'.repeat(4096) }) }, 'Attributes', 'at most 4096'],
-    [{ FriendlyName: 'W', ActivitySid: 'WA00000000000000000000000000000000' }, 'ActivitySid', 'does not exist'],
+    [
+      { FriendlyName: 'W', Attributes: JSON.stringify({ text: 'x'.repeat(4096) }) },
+      'Attributes',
+      'at most 4096',
+    ],
+    [
+      { FriendlyName: 'W', ActivitySid: 'WA00000000000000000000000000000000' },
+      'ActivitySid',
+      'does not exist',
+    ],
     [{ FriendlyName: '' }, 'FriendlyName', 'must not be empty'],
   ])('create with %o is refused on %s', async (body, parameter, message) => {
     const { api } = setup();
@@ -100,13 +116,18 @@ describe('workers', () => {
     const ws = await workspaceWith(api, 'FIFO');
     const worker = await api.post(`${ws.path}/Workers`, { FriendlyName: 'Alice' });
     const task = await api.post(`${ws.path}/Tasks`, {});
-    const reservation = emulator.seed.reservation(ws.sid, { taskSid: task.body.sid, workerSid: worker.body.sid });
+    const reservation = emulator.seed.reservation(ws.sid, {
+      taskSid: task.body.sid,
+      workerSid: worker.body.sid,
+    });
     const activities = (await api.get(`${ws.path}/Activities`)).body.activities;
     const [offline, available] = activities;
     const path = `${ws.path}/Workers/${worker.body.sid}`;
     const wrong = await api.post(path, { ActivitySid: available.sid, RejectPendingReservations: 'true' });
     expect(wrong.body.details.parameter).toBe('RejectPendingReservations');
-    expect((await api.post(path, { ActivitySid: offline.sid, RejectPendingReservations: 'true' })).status).toBe(200);
+    expect(
+      (await api.post(path, { ActivitySid: offline.sid, RejectPendingReservations: 'true' })).status,
+    ).toBe(200);
     const after = await api.get(`${ws.path}/Tasks/${task.body.sid}/Reservations/${reservation.sid}`);
     expect(after.body.reservation_status).toBe('rejected');
     expect((await api.get(`${ws.path}/Tasks/${task.body.sid}`)).body.assignment_status).toBe('pending');
@@ -115,9 +136,16 @@ describe('workers', () => {
   test('list filters: activity, availability, names, expression, queue membership, ordering', async () => {
     const { api, emulator } = setup();
     const ws = await workspaceWith(api);
-    const available = (await api.get(`${ws.path}/Activities`, { FriendlyName: 'Available' })).body.activities[0];
-    const queue = await api.post(`${ws.path}/TaskQueues`, { FriendlyName: 'French', TargetWorkers: 'languages HAS "fr"' });
-    await api.post(`${ws.path}/Workers`, { FriendlyName: 'Zoe', Attributes: '{"languages":["fr"],"level":3}' });
+    const available = (await api.get(`${ws.path}/Activities`, { FriendlyName: 'Available' })).body
+      .activities[0];
+    const queue = await api.post(`${ws.path}/TaskQueues`, {
+      FriendlyName: 'French',
+      TargetWorkers: 'languages HAS "fr"',
+    });
+    await api.post(`${ws.path}/Workers`, {
+      FriendlyName: 'Zoe',
+      Attributes: '{"languages":["fr"],"level":3}',
+    });
     emulator.clock.advance(1000);
     await api.post(`${ws.path}/Workers`, {
       FriendlyName: 'Adam',
@@ -125,7 +153,9 @@ describe('workers', () => {
       Attributes: '{"languages":["en"],"level":5}',
     });
     const names = async (query: Record<string, string>) =>
-      (await api.get(`${ws.path}/Workers`, query)).body.workers.map((w: { friendly_name: string }) => w.friendly_name);
+      (await api.get(`${ws.path}/Workers`, query)).body.workers.map(
+        (w: { friendly_name: string }) => w.friendly_name,
+      );
     expect(await names({ ActivityName: 'Available' })).toEqual(['Adam']);
     expect(await names({ ActivitySid: available.sid })).toEqual(['Adam']);
     expect(await names({ Available: '1' })).toEqual(['Adam']);
@@ -192,11 +222,14 @@ describe('task channels and worker channels', () => {
     const { api } = setup();
     const ws = await workspaceWith(api);
     for (let index = 5; index < 15; index++) {
-      expect((await api.post(`${ws.path}/TaskChannels`, { FriendlyName: `C${index}`, UniqueName: `c${index}` })).status).toBe(201);
+      expect(
+        (await api.post(`${ws.path}/TaskChannels`, { FriendlyName: `C${index}`, UniqueName: `c${index}` }))
+          .status,
+      ).toBe(201);
     }
-    expect((await api.post(`${ws.path}/TaskChannels`, { FriendlyName: 'C', UniqueName: 'c' })).body.message).toContain(
-      'at most 15 task channels',
-    );
+    expect(
+      (await api.post(`${ws.path}/TaskChannels`, { FriendlyName: 'C', UniqueName: 'c' })).body.message,
+    ).toContain('at most 15 task channels');
   });
 
   test('worker channel capacity and availability updates, with events', async () => {
@@ -208,14 +241,21 @@ describe('task channels and worker channels', () => {
       params: { path: { WorkspaceSid: ws.sid, WorkerSid: worker.body.sid, Sid: 'chat' } },
       body: { Capacity: 3, Available: false },
     });
-    expect(data).toMatchObject({ configured_capacity: 3, available: false, task_channel_unique_name: 'chat' });
+    expect(data).toMatchObject({
+      configured_capacity: 3,
+      available: false,
+      task_channel_unique_name: 'chat',
+    });
     const events = (await api.get(`${ws.path}/Events`, { WorkerSid: worker.body.sid })).body.events;
     expect(events.map((e: { event_type: string }) => e.event_type)).toEqual([
       'worker.created',
       'worker.capacity.update',
       'worker.channel.availability.update',
     ]);
-    expect(events[1].event_data).toMatchObject({ worker_channel_previous_capacity: 1, worker_channel_available_capacity: 3 });
+    expect(events[1].event_data).toMatchObject({
+      worker_channel_previous_capacity: 1,
+      worker_channel_available_capacity: 3,
+    });
     const error = await client
       .POST('/v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels/{Sid}', {
         params: { path: { WorkspaceSid: ws.sid, WorkerSid: worker.body.sid, Sid: 'chat' } },
