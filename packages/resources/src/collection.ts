@@ -42,7 +42,7 @@ export async function send(
 }
 
 /** Converts a response document and attaches the response's version (ETag), when it has one. */
-export function resource<T>(data: unknown, response: Response): T {
+export function fromResponse<T>(data: unknown, response: Response): T {
   const item = fromWire<T & object>(data);
   const etag = response.headers.get('ETag');
   if (etag !== null) Object.defineProperty(item, 'version', { value: etag, enumerable: false });
@@ -57,7 +57,7 @@ export async function fetchOne<T>(
   query?: object,
 ): Promise<T> {
   const { data, response } = await send(api, 'GET', path, { path: params, query: toWire(query) });
-  return resource<T>(data, response);
+  return fromResponse<T>(data, response);
 }
 
 interface WireListPage {
@@ -173,7 +173,7 @@ export function collection<P extends CollectionPath>(api: ApiClient, spec: Colle
     async create(params?: object): Promise<unknown> {
       requireParams(params, spec.required ?? []);
       const { data, response } = await send(api, 'POST', path, { path: scope, body: toWire(params) });
-      return resource(data, response);
+      return fromResponse(data, response);
     },
     async get(sid: string): Promise<unknown> {
       return fetchOne(api, instancePath, member(sid));
@@ -183,7 +183,7 @@ export function collection<P extends CollectionPath>(api: ApiClient, spec: Colle
     async update(sid: string, params?: object, options: ConditionalOptions = {}): Promise<unknown> {
       const request = { path: member(sid), body: toWire(params), ifMatch: options.ifMatch };
       const { data, response } = await send(api, 'POST', instancePath, request);
-      return resource(data, response);
+      return fromResponse(data, response);
     },
     async delete(sid: string, options: ConditionalOptions = {}): Promise<void> {
       await send(api, 'DELETE', instancePath, { path: member(sid), ifMatch: options.ifMatch });

@@ -4,7 +4,15 @@ import {
   type paths,
   TaskRouterValidationError,
 } from '@taskrouter/core';
-import { fetchOne, inWorkspace, listItems, listPage, type PathParams, resource, send } from './collection.js';
+import {
+  fetchOne,
+  inWorkspace,
+  listItems,
+  listPage,
+  type PathParams,
+  fromResponse,
+  send,
+} from './collection.js';
 import type { FiltersOf, FromWire, ItemIterable, ListOptions, Page, PageOptions, ResultOf } from './types.js';
 import { requireId } from './wire.js';
 
@@ -340,7 +348,7 @@ export function statistics(api: ApiClient, workspaceSid: string): StatisticsApi 
             body: { QueueSids: taskQueueSids },
           },
         );
-        return resource(data, response);
+        return fromResponse(data, response);
       },
     },
     taskQueue: (taskQueueSid) =>

@@ -213,13 +213,32 @@ export interface Page<T> {
   readonly nextPageUrl: string | null;
   /** The cursor to pass as `pageToken` for the next page, or `null` on the last page. */
   readonly nextPageToken: string | null;
-  /** Fetches the next page by following {@link Page.nextPageUrl}; resolves to `null` on the last page. */
+  /**
+   * Fetches the next page by following {@link Page.nextPageUrl}; resolves to `null` on the last page.
+   *
+   * @example
+   * ```ts
+   * let page: Page<Activity> | null = await client.activities(workspaceSid).page({ pageSize: 2 });
+   * while (page) {
+   *   for (const activity of page.items) console.log(activity.friendlyName);
+   *   page = await page.next();
+   * }
+   * ```
+   */
   next(): Promise<Page<T> | null>;
 }
 
 /** The items of a list: iterate with `for await` (pages are fetched as needed) or collect them. */
 export interface ItemIterable<T> extends AsyncIterable<T> {
-  /** Fetches every remaining page (up to the list's `limit`) and resolves to all items. */
+  /**
+   * Fetches every page (up to the list's `limit`) and resolves to all items.
+   *
+   * @example
+   * ```ts
+   * const firstTen = await client.tasks(workspaceSid).list({ limit: 10 }).toArray();
+   * console.log(firstTen.length);
+   * ```
+   */
   toArray(): Promise<T[]>;
 }
 

@@ -33,7 +33,7 @@ async function bundle(app: string): Promise<{ gzipBytes: number; modules: string
 const functionsApp = `
 import { createTaskRouterClient, tasks, workspaces } from ${JSON.stringify(entryPoint)};
 const api = createTaskRouterClient({ accountSid: 'AC' + '0'.repeat(32), authToken: 'token' });
-const workspace = await workspaces(api).create({ friendlyName: 'Support' });
+const workspace = await workspaces(api).create({ friendlyName: 'Support', template: 'FIFO' });
 const task = await tasks(api, workspace.sid).create({ attributes: { type: 'support' } });
 console.log(task.sid);
 `;
@@ -41,7 +41,7 @@ console.log(task.sid);
 const classApp = `
 import { TaskRouterClient } from ${JSON.stringify(entryPoint)};
 const client = new TaskRouterClient({ accountSid: 'AC' + '0'.repeat(32), authToken: 'token' });
-const workspace = await client.workspaces.create({ friendlyName: 'Support' });
+const workspace = await client.workspaces.create({ friendlyName: 'Support', template: 'FIFO' });
 const task = await client.tasks(workspace.sid).create({ attributes: { type: 'support' } });
 console.log(task.sid);
 `;
