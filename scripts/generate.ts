@@ -47,6 +47,7 @@ function banner(specPath: string, source: string): string {
 
 function operationsTable(doc: OpenApiDocument): string {
   const rows: string[] = [];
+  const jsonBodyPaths: string[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       const success = Object.keys(op.responses).find((status) => /^2\d\d$/.test(status)) ?? '200';
@@ -60,6 +61,7 @@ function operationsTable(doc: OpenApiDocument): string {
         }
       }
       const bodyType = op.requestBody ? Object.keys(op.requestBody.content)[0] : null;
+      if (bodyType === 'application/json') jsonBodyPaths.push(path);
       rows.push(
         `  ${op.operationId}: { method: '${method.toUpperCase()}', path: '${path}', status: ${success}, ` +
           `pathType: '${op['x-path-type'] ?? 'instance'}', listKey: ${listKey ? `'${listKey}'` : 'null'}, ` +
@@ -86,6 +88,12 @@ function operationsTable(doc: OpenApiDocument): string {
     '',
     '/** The operationId of any TaskRouter operation. */',
     'export type OperationId = keyof typeof operationTable;',
+    '',
+    '/**',
+    ' * Paths whose POST body is JSON rather than form-encoded. Kept apart from the table so a client',
+    ' * that needs only this fact does not bundle the whole table.',
+    ' */',
+    `export const jsonBodyPaths: readonly string[] = [${jsonBodyPaths.map((path) => `'${path}'`).join(', ')}];`,
     '',
   ].join('\n');
 }

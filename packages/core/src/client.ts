@@ -2,7 +2,7 @@ import createClient, { mergeHeaders } from 'openapi-fetch';
 import { bytesToBase64 } from './base64.js';
 import { TaskRouterValidationError } from './errors.js';
 import { encodeFormAt } from './form.js';
-import { operationTable } from './generated/operations.js';
+import { jsonBodyPaths as jsonBodyPathList } from './generated/operations.js';
 import { type SidPrefix, assertSid } from './sid.js';
 import { type Clock, type FetchLike, createTransport, systemClock } from './transport.js';
 import type { TaskRouterClient } from './types.js';
@@ -76,11 +76,7 @@ export function createTaskRouterClient(options: TaskRouterClientOptions): TaskRo
 type Method = 'GET' | 'POST' | 'DELETE';
 type UntypedCall = (path: string, init?: Record<string, unknown>) => Promise<unknown>;
 
-const jsonBodyPaths = new Set<string>(
-  Object.values(operationTable)
-    .filter((operation) => operation.body === 'json')
-    .map((operation) => operation.path),
-);
+const jsonBodyPaths = new Set<string>(jsonBodyPathList);
 
 /** {@link createTaskRouterClient} with an injectable clock for retries. @internal */
 export function createClientWithClock(options: TaskRouterClientOptions, clock: Clock): TaskRouterClient {

@@ -80,3 +80,9 @@ export const operationTable = {
 
 /** The operationId of any TaskRouter operation. */
 export type OperationId = keyof typeof operationTable;
+
+/**
+ * Paths whose POST body is JSON rather than form-encoded. Kept apart from the table so a client
+ * that needs only this fact does not bundle the whole table.
+ */
+export const jsonBodyPaths: readonly string[] = ['/v1/Workspaces/{WorkspaceSid}/TaskQueues/RealTimeStatistics'];
