@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createTaskRouterClient } from '@taskrouter/core';
+import { describe, expect, test } from 'vitest';
+import { CliUsageError, parseCliArguments } from '../src/cli-options.js';
+import { createEmulator } from '../src/index.js';
+
+describe('HTTP server', () => {
+  test('serves the same state as the in-process fetch, with URLs on its own origin', async () => {
+    const emulator = createEmulator();
+    const server = await emulator.listen({ port: 0 });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const client = createTaskRouterClient({ ...emulator.credentials, baseUrl: server.url });
+      const { data: workspace } = await client.POST('/v1/Workspaces', { body: { FriendlyName: 'Over HTTP', Template: 'FIFO' } });
+      expect(workspace.url).toBe(`${server.url}/v1/Workspaces/${workspace.sid}`);
+      const { data: task, response } = await client.POST('/v1/Workspaces/{WorkspaceSid}/Tasks', {
+        params: { path: { WorkspaceSid: workspace.sid! } },
+        body: { Attributes: { type: 'http' } },
+      });
+      expect(response.headers.get('etag')).toBe('0');
+      expect(emulator.inspect.tasks(workspace.sid!).map((item) => item.sid)).toEqual([task.sid]);
+      const refused = await fetch(`${server.url}/v1/Workspaces`);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ code: 20003 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a body over 1 MB gets 413 and the server keeps serving', async () => {
+    const emulator = createEmulator();
+    const server = await emulator.listen();
+    try {
+      const { port } = new URL(server.url);
+      const status = await new Promise<number>((resolve, reject) => {
+        const outgoing = request(
+          { port, method: 'POST', path: '/v1/Workspaces', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        outgoing.on('error', reject);
+        outgoing.end(`FriendlyName=${'x'.repeat(1_100_000)}`);
+      });
+      expect(status).toBe(413);
+      const authorization = `Basic ${btoa(`${emulator.credentials.accountSid}:${emulator.credentials.authToken}`)}`;
+      expect((await fetch(`${server.url}/v1/Workspaces`, { headers: { authorization } })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('close() stops every server; a bad port is refused', async () => {
+    const emulator = createEmulator();
+    const first = await emulator.listen();
+    await emulator.listen();
+    await emulator.close();
+    await expect(fetch(`${first.url}/v1/Workspaces`)).rejects.toThrow();
+    await expect(emulator.listen({ port: 70_000 })).rejects.toThrow(/port must be an integer from 0 to 65535/);
+  });
+});
+
+describe('CLI options', () => {
+  test('defaults: any free port on loopback, any credentials', () => {
+    expect(parseCliArguments([], {})).toEqual({
+      emulator: { acceptAnyCredentials: true },
+      listen: { port: 0, host: '127.0.0.1' },
+      help: false,
+    });
+  });
+
+  test('flags win over the environment; credentials come in pairs', () => {
+    const sid = `AC${'a'.repeat(32)}`;
+    const env = { TWILIO_ACCOUNT_SID: `AC${'b'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'from-env' };
+    expect(parseCliArguments(['--port', '4010', '--host', '0.0.0.0', '--account-sid', sid], env)).toEqual({
+      emulator: { accountSid: sid, authToken: 'from-env' },
+      listen: { port: 4010, host: '0.0.0.0' },
+      help: false,
+    });
+    expect(() => parseCliArguments(['--auth-token', 'x'], {})).toThrow(/both an account SID and an auth token/);
+    expect(() => parseCliArguments(['--port', 'abc'], {})).toThrow(CliUsageError);
+    expect(() => parseCliArguments(['--port', '65536'], {})).toThrow(/--port must be an integer/);
+    expect(() => parseCliArguments(['--account-sid', 'AC1', '--auth-token', 'x'], {})).toThrow(/--account-sid must be AC/);
+    expect(() => parseCliArguments(['--verbose'], {})).toThrow(CliUsageError);
+    expect(parseCliArguments(['-h'], {}).help).toBe(true);
+  });
+});
+
+describe('taskrouter-mock command', () => {
+  test('prints its URL, serves requests with the configured credentials, and stops on SIGTERM', async () => {
+    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const accountSid = `AC${'c'.repeat(32)}`;
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0'], {
+      env: { ...process.env, TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: 'token' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(output);
+          if (match) resolve(match[1]!);
+        });
+        child.on('exit', () => reject(new Error(`CLI exited early: ${output}`)));
+      });
+      const good = await fetch(`${url}/v1/Workspaces`, { headers: { authorization: `Basic ${btoa(`${accountSid}:token`)}` } });
+      expect(good.status).toBe(200);
+      const bad = await fetch(`${url}/v1/Workspaces`, { headers: { authorization: `Basic ${btoa(`${accountSid}:other`)}` } });
+      expect(bad.status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 30_000);
+
+  test('a bad option exits with status 2 and the usage', async () => {
+    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', 'x'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(errors).toContain('--port must be an integer');
+    expect(errors).toContain('Usage: taskrouter-mock');
+  }, 30_000);
+});
