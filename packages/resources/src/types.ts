@@ -65,15 +65,15 @@ export type WireFieldValue<K, V, Attributes> = K extends DateField
     ? Attributes | Extract<V, null>
     : K extends 'configuration' | 'addons'
       ? JsonObject | Extract<V, null>
-      : K extends 'event_data'
+      : K extends 'event_data' | 'links'
         ? V
         : NestedFromWire<V>;
 
 /**
  * The camelCase view of a snake_case response schema: keys are camelCased (deeply), timestamps
  * become `Date`, JSON documents stored as strings (`attributes`, `configuration`, `addons`) are
- * parsed, `attributes` takes the caller's shape `Attributes`. `event_data` stays as the service
- * sent it. `Set` lists the fields typed without `null`.
+ * parsed, `attributes` takes the caller's shape `Attributes`. `links` (relation name to URL) and
+ * `event_data` stay as the service sent them. `Set` lists the fields typed without `null`.
  *
  * @example
  * ```ts

@@ -22,6 +22,9 @@ const DATE_FIELDS: ReadonlySet<string> = new Set([
 /** Response fields holding a JSON document stored as text. */
 const JSON_TEXT_FIELDS: ReadonlySet<string> = new Set(['attributes', 'configuration', 'addons']);
 
+/** Response fields returned exactly as sent: relation names of `links`, the free-form `event_data`. */
+const PASSED_THROUGH_FIELDS: ReadonlySet<string> = new Set(['links', 'event_data']);
+
 /** Request parameters that take a JSON object, given as an object or as JSON text. */
 const JSON_PARAMS: ReadonlySet<string> = new Set(['attributes', 'configuration', 'evaluateWorkerAttributes']);
 
@@ -54,7 +57,7 @@ const camelCase = (key: string): string =>
 
 /**
  * Converts a snake_case response document to its camelCase view: keys camelCased at every level,
- * timestamps parsed to `Date`, JSON text fields parsed, `event_data` left untouched.
+ * timestamps parsed to `Date`, JSON text fields parsed, `links` and `event_data` left untouched.
  */
 export function fromWire<T>(value: unknown): T {
   if (Array.isArray(value)) return value.map(fromWire) as T;
@@ -66,7 +69,7 @@ export function fromWire<T>(value: unknown): T {
         ? new Date(field)
         : typeof field === 'string' && JSON_TEXT_FIELDS.has(key)
           ? JSON.parse(field)
-          : key === 'event_data'
+          : PASSED_THROUGH_FIELDS.has(key)
             ? field
             : fromWire(field);
   }

@@ -17,7 +17,7 @@ import {
 } from './helpers.js';
 
 describe('responses in camelCase', () => {
-  it('renames every field, parses dates and attributes, and keeps links as URLs', async () => {
+  it('renames every field, parses dates and attributes, and keeps links as sent', async () => {
     const { api } = recordingClient(() => ({ body: wireTask(), headers: { ETag: '"5"' } }));
     const task = await tasks<{ type: string; customer: { tier: string } }>(api, WS).get(WT);
     expect(task).toMatchObject({
@@ -34,7 +34,12 @@ describe('responses in camelCase', () => {
     expect(task.dateCreated).toEqual(new Date('2024-03-01T10:00:00Z'));
     expect(task.taskQueueEnteredDate).toEqual(new Date('2024-03-01T10:00:01Z'));
     expect(task.virtualStartTime).toBeInstanceOf(Date);
-    expect(task.links?.taskQueue).toBe(`${BASE_URL}/v1/Workspaces/${WS}/Tasks/${WT}/task_queue`);
+    expect(task.links).toEqual({
+      task_queue: `${BASE_URL}/v1/Workspaces/${WS}/Tasks/${WT}/task_queue`,
+      workflow: `${BASE_URL}/v1/Workspaces/${WS}/Tasks/${WT}/workflow`,
+      workspace: `${BASE_URL}/v1/Workspaces/${WS}/Tasks/${WT}/workspace`,
+      reservations: `${BASE_URL}/v1/Workspaces/${WS}/Tasks/${WT}/reservations`,
+    });
     expect(Object.keys(task).filter((key) => key.includes('_'))).toEqual([]);
   });
 
