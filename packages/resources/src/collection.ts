@@ -1,4 +1,10 @@
-import type { SidPrefix, TaskRouterClient as ApiClient, paths } from '@taskrouter/core';
+import {
+  type TaskRouterClient as ApiClient,
+  decodeForm,
+  type paths,
+  type Schemas,
+  type SidPrefix,
+} from '@taskrouter/core';
 import type { ConditionalOptions, ItemIterable, ListOptions, Page, PageOptions } from './types.js';
 import { fromWire, requireId, requireParams, toWire } from './wire.js';
 
@@ -7,7 +13,8 @@ type Method = 'GET' | 'POST' | 'DELETE';
 /** Path parameters of a request, by their spec names. */
 export type PathParams = Record<string, string>;
 
-interface Request {
+/** What one call sends besides its method and path template. */
+interface Call {
   path: PathParams;
   query?: Record<string, unknown> | undefined;
   body?: unknown;
@@ -28,15 +35,15 @@ export async function send(
   api: ApiClient,
   method: Method,
   path: keyof paths,
-  request: Request,
+  call: Call,
 ): Promise<{ data: unknown; response: Response }> {
   const { data, response } = await (api as unknown as DynamicClient)[method](path, {
     params: {
-      path: request.path,
-      query: request.query,
-      header: request.ifMatch === undefined ? undefined : { 'If-Match': request.ifMatch },
+      path: call.path,
+      query: call.query,
+      header: call.ifMatch === undefined ? undefined : { 'If-Match': call.ifMatch },
     },
-    body: request.body,
+    body: call.body,
   });
   return { data, response };
 }
@@ -61,18 +68,8 @@ export async function fetchOne<T>(
 }
 
 interface WireListPage {
-  meta: { key: string; page: number; page_size: number; url: string; next_page_url: string | null };
+  meta: Schemas['list_meta'];
   [key: string]: unknown;
-}
-
-/** Query parameters of an absolute page URL, repeated names collected into arrays. */
-function queryOf(url: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [name, value] of new URL(url).searchParams) {
-    const previous = query[name];
-    query[name] = previous === undefined ? value : [previous, value].flat();
-  }
-  return query;
 }
 
 async function fetchPage<T>(
@@ -92,7 +89,8 @@ async function fetchPage<T>(
     nextPageUrl,
     nextPageToken: nextPageUrl && new URL(nextPageUrl).searchParams.get('PageToken'),
     // The next URL carries the cursor and the original filters; follow it as given.
-    next: async () => (nextPageUrl ? fetchPage<T>(api, path, params, queryOf(nextPageUrl)) : null),
+    next: async () =>
+      nextPageUrl ? fetchPage<T>(api, path, params, decodeForm(new URL(nextPageUrl).search.slice(1))) : null,
   };
 }
 
@@ -181,8 +179,8 @@ export function collection<P extends CollectionPath>(api: ApiClient, spec: Colle
     list: (options?: object): ItemIterable<unknown> => listItems(api, path, scope, options),
     page: (options?: object): Promise<Page<unknown>> => listPage(api, path, scope, options),
     async update(sid: string, params?: object, options: ConditionalOptions = {}): Promise<unknown> {
-      const request = { path: member(sid), body: toWire(params), ifMatch: options.ifMatch };
-      const { data, response } = await send(api, 'POST', instancePath, request);
+      const call = { path: member(sid), body: toWire(params), ifMatch: options.ifMatch };
+      const { data, response } = await send(api, 'POST', instancePath, call);
       return fromResponse(data, response);
     },
     async delete(sid: string, options: ConditionalOptions = {}): Promise<void> {
