@@ -125,7 +125,10 @@ export interface RequestFailureInit {
   cause?: unknown;
 }
 
-/** The request could not be sent or its answer could not be read (DNS, connection reset…). */
+/**
+ * The request could not be sent or its answer could not be read: DNS, a refused or reset
+ * connection, an answer cut short, or a 2xx answer whose body is not JSON.
+ */
 export class TaskRouterNetworkError extends TaskRouterError {
   override name = 'TaskRouterNetworkError';
   /** HTTP method of the failed request. */

@@ -126,6 +126,9 @@ export function createTransport(settings: TransportSettings): FetchLike {
       const signal = AbortSignal.any([userSignal, timeout.signal]);
       const answer = await settleOrAbort(fetchImpl(new Request(url, { ...init, signal })), signal);
       const text = await settleOrAbort(answer.text(), signal);
+      if (answer.ok && !isJsonOrEmpty(text)) {
+        return { failure: unreadableAnswer(method, url, answer.status, text) };
+      }
       const response = new Response(NULL_BODY_STATUSES.has(answer.status) ? null : text, {
         status: answer.status,
         statusText: answer.statusText,
@@ -192,6 +195,30 @@ function settleOrAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
 }
 
 const FALLBACK_SNIPPET_LENGTH = 200;
+
+function isJsonOrEmpty(text: string): boolean {
+  if (text === '') return true;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A 2xx answer whose body is not JSON (cut short, or a page from a proxy): the request went
+ * through but its result cannot be read, which is a transport failure rather than an API error.
+ */
+function unreadableAnswer(method: string, url: string, status: number, text: string): TaskRouterNetworkError {
+  const snippet = text.trim().slice(0, FALLBACK_SNIPPET_LENGTH);
+  const outcome =
+    method === 'POST' ? '. The server accepted the request, but what it created or changed is unknown' : '';
+  return new TaskRouterNetworkError(
+    `${method} ${redactUrl(url)} answered ${status} with a body that is not JSON (${JSON.stringify(snippet)})${outcome}`,
+    { method, url },
+  );
+}
 
 function apiErrorFrom(response: Response, text: string, method: string, url: string): TaskRouterApiError {
   const { status } = response;
