@@ -6,15 +6,26 @@ export interface ScheduledTimer {
   cancel(): void;
 }
 
-interface TimerEntry extends ScheduledTimer {
-  readonly order: number;
-  readonly callback: () => void;
-  canceled: boolean;
+// A class rather than an object literal: no closure per timer, which matters with one timer per task.
+class TimerEntry implements ScheduledTimer {
+  canceled = false;
+
+  constructor(
+    readonly at: number,
+    readonly order: number,
+    readonly callback: () => void,
+  ) {}
+
+  cancel(): void {
+    this.canceled = true;
+  }
 }
 
 /**
  * The emulator's notion of time. It only moves when {@link VirtualClock.advance} is called, so a
- * test of a two-minute timeout runs instantly and always sees the same timestamps.
+ * test of a two-minute timeout runs instantly and always sees the same timestamps. After
+ * {@link VirtualClock.followWallTime} it also moves with real time, firing timers on their own,
+ * as a long-running server needs; `advance` still jumps ahead.
  *
  * @example
  * ```ts
@@ -24,7 +35,12 @@ interface TimerEntry extends ScheduledTimer {
  * ```
  */
 export class VirtualClock {
+  /** Virtual time; while following wall time, the virtual time at the instant `anchor`. */
   private current: number;
+  /** `performance.now()` when `current` was last set, or undefined while time stands still. */
+  private anchor: number | undefined;
+  /** The real timer that wakes the clock for its next due timer, while following wall time. */
+  private wake: ReturnType<typeof setTimeout> | undefined;
   private readonly timers: TimerEntry[] = [];
   private nextOrder = 0;
 
@@ -42,7 +58,22 @@ export class VirtualClock {
 
   /** The current virtual time in epoch milliseconds. */
   nowMs(): number {
-    return this.current;
+    return this.anchor === undefined ? this.current : this.current + (performance.now() - this.anchor);
+  }
+
+  /** Whether the clock moves with real time (see {@link VirtualClock.followWallTime}). */
+  get followsWallTime(): boolean {
+    return this.anchor !== undefined;
+  }
+
+  /**
+   * Lets the clock move with real time from now on, running timers when they fall due. Real
+   * timers used for this never keep the process alive.
+   */
+  followWallTime(): void {
+    if (this.anchor !== undefined) return;
+    this.anchor = performance.now();
+    this.arm();
   }
 
   /**
@@ -53,27 +84,49 @@ export class VirtualClock {
     if (!Number.isFinite(ms) || ms < 0) {
       throw new RangeError(`advance(ms): ms must be a finite number >= 0, got ${ms}`);
     }
-    const target = this.current + ms;
-    for (let next = this.peek(); next !== undefined && next.at <= target; next = this.peek()) {
-      this.pop();
-      this.current = next.at;
-      next.callback();
+    this.runUntil(this.nowMs() + ms);
+  }
+
+  /** Runs the timers due by `target`, each at its own instant, and leaves the clock at `target`. */
+  private runUntil(target: number): void {
+    const following = this.anchor !== undefined;
+    this.anchor = undefined;
+    try {
+      for (let next = this.peek(); next !== undefined && next.at <= target; next = this.peek()) {
+        this.pop();
+        this.current = next.at;
+        next.callback();
+      }
+      this.current = target;
+    } finally {
+      if (following) {
+        this.anchor = performance.now();
+        this.arm();
+      }
     }
-    this.current = target;
+  }
+
+  /** While following wall time, sets a real timer for the earliest due timer. */
+  private arm(): void {
+    if (this.wake !== undefined) clearTimeout(this.wake);
+    this.wake = undefined;
+    const next = this.peek();
+    if (this.anchor === undefined || next === undefined) return;
+    this.wake = setTimeout(
+      () => {
+        this.wake = undefined;
+        this.runUntil(this.nowMs());
+      },
+      Math.max(0, next.at - this.nowMs()),
+    );
+    this.wake.unref();
   }
 
   /** Runs `callback` once the clock reaches `at` (epoch ms); a past instant runs on the next advance. */
   schedule(at: number, callback: () => void): ScheduledTimer {
-    const entry: TimerEntry = {
-      at: Math.max(at, this.current),
-      order: this.nextOrder++,
-      callback,
-      canceled: false,
-      cancel() {
-        entry.canceled = true;
-      },
-    };
+    const entry = new TimerEntry(Math.max(at, this.nowMs()), this.nextOrder++, callback);
     this.push(entry);
+    if (this.anchor !== undefined && this.timers[0] === entry) this.arm();
     return entry;
   }
 
@@ -85,6 +138,7 @@ export class VirtualClock {
   /** Drops every timer (used by reset). */
   clearTimers(): void {
     this.timers.length = 0;
+    this.arm();
   }
 
   private peek(): TimerEntry | undefined {

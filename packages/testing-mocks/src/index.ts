@@ -18,3 +18,9 @@ export { EmulatorRequestError, type TwilioErrorBody } from './errors.js';
 export type { EmulatorServer, ListenOptions } from './http-server.js';
 export type { InstructionRecord } from './state.js';
 export { createFixtures, type FixturePage, type Fixtures, fixtures } from './fixtures.js';
+export {
+  createTwilioHttpClient,
+  type TwilioHttpClientOptions,
+  type TwilioHttpRequest,
+  type TwilioHttpResponse,
+} from './twilio-http-client.js';

@@ -122,6 +122,11 @@ export interface ReservationRecord extends VersionedRecord {
   readonly taskChannelSid: string;
   status: ReservationStatus;
   instructions: InstructionRecord[];
+  /**
+   * The worker's activity before the queue's reservation activity replaced it (single-tasking),
+   * restored when the reservation is rejected without a new activity.
+   */
+  activityBeforeReservation?: string;
 }
 
 /** Who or what caused an event. */
@@ -193,15 +198,31 @@ export interface StateChange {
     | 'workspace';
   readonly sid: string;
   readonly action: 'created' | 'updated' | 'deleted';
+  /** A workflow update asked for its tasks to be routed again (`ReEvaluateTasks`). */
+  readonly reEvaluate?: boolean;
 }
 
 /**
- * Reacts to committed changes. The REST layer calls it after every successful mutation; a
- * routing engine plugs in here to reserve workers and move tasks.
+ * Reacts to changes. The REST layer calls `onChange` after every successful mutation; the
+ * routing engine plugs in here to reserve workers, move tasks and deliver callbacks.
  */
 export interface ChangeListener {
+  /** A new task is stored; called before `task.created` is recorded, to place it in a queue. */
+  beforeTaskCreated(workspace: WorkspaceState, task: TaskRecord): void;
+  /** A committed change; the listener may change more state in response. */
   onChange(workspace: WorkspaceState, change: StateChange): void;
+  /** A reservation changed status, in the middle of a transition: note it, act later. */
+  reservationChanged(workspace: WorkspaceState, reservation: ReservationRecord): void;
+  /** An event was recorded. */
+  onEvent(workspace: WorkspaceState, event: EventRecord): void;
 }
+
+const IGNORE_CHANGES: ChangeListener = {
+  beforeTaskCreated() {},
+  onChange() {},
+  reservationChanged() {},
+  onEvent() {},
+};
 
 /** Where the request that causes a change came from. */
 export interface RequestOrigin {
@@ -215,7 +236,7 @@ export class Store {
   readonly workspaces = new Map<string, WorkspaceState>();
   private sequence = 0;
   /** Replaced by the routing engine; the REST layer only notifies. */
-  listener: ChangeListener = { onChange() {} };
+  listener: ChangeListener = IGNORE_CHANGES;
 
   constructor(
     readonly accountSid: string,

@@ -56,7 +56,9 @@ describe('seeding helpers', () => {
     const task = emulator.seed.task(workspace.sid!, { WorkflowSid: workflow.sid!, Priority: 3 });
     expect(task).toMatchObject({ priority: 3, workflow_sid: workflow.sid });
     expect(() => emulator.seed.task(workspace.sid!, { Priority: -1 })).toThrow(/Invalid parameter Priority/);
-    expect(() => emulator.seed.worker(workspace.sid!, { FriendlyName: worker.friendly_name! })).toThrow(/already exists/);
+    expect(() => emulator.seed.worker(workspace.sid!, { FriendlyName: worker.friendly_name! })).toThrow(
+      /already exists/,
+    );
     expect(() => emulator.seed.worker(`WS${'0'.repeat(32)}`)).toThrow(/was not found/);
     expect(emulator.inspect.events(workspace.sid!).at(-1)?.event_type).toBe('task.created');
   });
@@ -67,7 +69,9 @@ describe('fixtures', () => {
     const worker = fixtures.worker({ friendly_name: 'Alice' });
     expect(worker.friendly_name).toBe('Alice');
     expect(worker.sid).toMatch(/^WK[0-9a-f]{32}$/);
-    expect(worker.url).toBe(`https://taskrouter.twilio.com/v1/Workspaces/${worker.workspace_sid}/Workers/${worker.sid}`);
+    expect(worker.url).toBe(
+      `https://taskrouter.twilio.com/v1/Workspaces/${worker.workspace_sid}/Workers/${worker.sid}`,
+    );
     const reservation = fixtures.reservation({ reservation_status: 'accepted' });
     expect(reservation.reservation_status).toBe('accepted');
     expect(reservation.task_sid).toMatch(/^WT/);
@@ -79,7 +83,9 @@ describe('fixtures', () => {
     expect(fixtures.activity().sid).toMatch(/^WA/);
     expect(fixtures.taskQueue().target_workers).toBe('1==1');
     expect(fixtures.taskChannel().unique_name).toMatch(/^channel\d+$/);
-    const page = createFixtures().page('workers', [worker], { url: 'https://taskrouter.twilio.com/v1/Workspaces/WS1/Workers' });
+    const page = createFixtures().page('workers', [worker], {
+      url: 'https://taskrouter.twilio.com/v1/Workspaces/WS1/Workers',
+    });
     expect(page.workers).toEqual([worker]);
     expect(page.meta).toMatchObject({ key: 'workers', page: 0, next_page_url: null });
     expect(page.meta.url).toBe('https://taskrouter.twilio.com/v1/Workspaces/WS1/Workers?PageSize=1&Page=0');

@@ -13,7 +13,9 @@ describe('HTTP server', () => {
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const client = createTaskRouterClient({ ...emulator.credentials, baseUrl: server.url });
-      const { data: workspace } = await client.POST('/v1/Workspaces', { body: { FriendlyName: 'Over HTTP', Template: 'FIFO' } });
+      const { data: workspace } = await client.POST('/v1/Workspaces', {
+        body: { FriendlyName: 'Over HTTP', Template: 'FIFO' },
+      });
       expect(workspace.url).toBe(`${server.url}/v1/Workspaces/${workspace.sid}`);
       const { data: task, response } = await client.POST('/v1/Workspaces/{WorkspaceSid}/Tasks', {
         params: { path: { WorkspaceSid: workspace.sid! } },
@@ -36,7 +38,12 @@ describe('HTTP server', () => {
       const { port } = new URL(server.url);
       const status = await new Promise<number>((resolve, reject) => {
         const outgoing = request(
-          { port, method: 'POST', path: '/v1/Workspaces', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+          {
+            port,
+            method: 'POST',
+            path: '/v1/Workspaces',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          },
           (response) => {
             response.resume();
             resolve(response.statusCode ?? 0);
@@ -59,7 +66,9 @@ describe('HTTP server', () => {
     await emulator.listen();
     await emulator.close();
     await expect(fetch(`${first.url}/v1/Workspaces`)).rejects.toThrow();
-    await expect(emulator.listen({ port: 70_000 })).rejects.toThrow(/port must be an integer from 0 to 65535/);
+    await expect(emulator.listen({ port: 70_000 })).rejects.toThrow(
+      /port must be an integer from 0 to 65535/,
+    );
   });
 });
 
@@ -80,10 +89,14 @@ describe('CLI options', () => {
       listen: { port: 4010, host: '0.0.0.0' },
       help: false,
     });
-    expect(() => parseCliArguments(['--auth-token', 'x'], {})).toThrow(/both an account SID and an auth token/);
+    expect(() => parseCliArguments(['--auth-token', 'x'], {})).toThrow(
+      /both an account SID and an auth token/,
+    );
     expect(() => parseCliArguments(['--port', 'abc'], {})).toThrow(CliUsageError);
     expect(() => parseCliArguments(['--port', '65536'], {})).toThrow(/--port must be an integer/);
-    expect(() => parseCliArguments(['--account-sid', 'AC1', '--auth-token', 'x'], {})).toThrow(/--account-sid must be AC/);
+    expect(() => parseCliArguments(['--account-sid', 'AC1', '--auth-token', 'x'], {})).toThrow(
+      /--account-sid must be AC/,
+    );
     expect(() => parseCliArguments(['--verbose'], {})).toThrow(CliUsageError);
     expect(parseCliArguments(['-h'], {}).help).toBe(true);
   });
@@ -108,9 +121,13 @@ describe('taskrouter-mock command', () => {
         });
         child.on('exit', () => reject(new Error(`CLI exited early: ${output}`)));
       });
-      const good = await fetch(`${url}/v1/Workspaces`, { headers: { authorization: `Basic ${btoa(`${accountSid}:token`)}` } });
+      const good = await fetch(`${url}/v1/Workspaces`, {
+        headers: { authorization: `Basic ${btoa(`${accountSid}:token`)}` },
+      });
       expect(good.status).toBe(200);
-      const bad = await fetch(`${url}/v1/Workspaces`, { headers: { authorization: `Basic ${btoa(`${accountSid}:other`)}` } });
+      const bad = await fetch(`${url}/v1/Workspaces`, {
+        headers: { authorization: `Basic ${btoa(`${accountSid}:other`)}` },
+      });
       expect(bad.status).toBe(401);
     } finally {
       child.kill('SIGTERM');
@@ -120,7 +137,9 @@ describe('taskrouter-mock command', () => {
 
   test('a bad option exits with status 2 and the usage', async () => {
     const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', 'x'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', 'x'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let errors = '';
     child.stderr.on('data', (chunk: Buffer) => {
       errors += chunk.toString();

@@ -11,7 +11,9 @@ const templates = Object.entries(operationTable).map(([operationId, info]) => ({
 }));
 
 function operationOf(method: string, pathname: string): OperationId {
-  const matches = templates.filter((template) => template.method === method && template.pattern.test(pathname));
+  const matches = templates.filter(
+    (template) => template.method === method && template.pattern.test(pathname),
+  );
   // Literal segments (Statistics, RealTimeStatistics) win over SIDs, as in the emulator's router.
   matches.sort((a, b) => b.literal - a.literal);
   return matches[0]!.operationId;
@@ -37,7 +39,11 @@ async function everyOperation() {
     answers.push({ operationId: operationOf(method, url.pathname), status: response.status, body });
     return body;
   };
-  const ws = await call('POST', '/v1/Workspaces', { FriendlyName: 'Schema', Template: 'FIFO', EventCallbackUrl: 'https://example.com/e' });
+  const ws = await call('POST', '/v1/Workspaces', {
+    FriendlyName: 'Schema',
+    Template: 'FIFO',
+    EventCallbackUrl: 'https://example.com/e',
+  });
   const base = `/v1/Workspaces/${ws.sid}`;
   await call('GET', '/v1/Workspaces');
   await call('GET', base);
@@ -50,7 +56,10 @@ async function everyOperation() {
   await call('GET', `${base}/TaskChannels`);
   await call('GET', `${base}/TaskChannels/${channel.sid}`);
   await call('POST', `${base}/TaskChannels/${channel.sid}`, { ChannelOptimizedRouting: 'true' });
-  const queue = await call('POST', `${base}/TaskQueues`, { FriendlyName: 'Q', ReservationActivitySid: activity.sid });
+  const queue = await call('POST', `${base}/TaskQueues`, {
+    FriendlyName: 'Q',
+    ReservationActivitySid: activity.sid,
+  });
   await call('GET', `${base}/TaskQueues`);
   await call('GET', `${base}/TaskQueues/${queue.sid}`);
   await call('POST', `${base}/TaskQueues/${queue.sid}`, { TargetWorkers: 'level > 1' });
@@ -62,13 +71,23 @@ async function everyOperation() {
   await call('GET', `${base}/Workers/${worker.sid}/Channels/email`);
   await call('POST', `${base}/Workers/${worker.sid}/Channels/email`, { Capacity: '2' });
   const configuration = JSON.stringify({
-    task_routing: { filters: [{ expression: 'x == 1', targets: [{ queue: queue.sid, timeout: 10 }] }], default_filter: { queue: queue.sid } },
+    task_routing: {
+      filters: [{ expression: 'x == 1', targets: [{ queue: queue.sid, timeout: 10 }] }],
+      default_filter: { queue: queue.sid },
+    },
   });
-  const workflow = await call('POST', `${base}/Workflows`, { FriendlyName: 'WF', Configuration: configuration });
+  const workflow = await call('POST', `${base}/Workflows`, {
+    FriendlyName: 'WF',
+    Configuration: configuration,
+  });
   await call('GET', `${base}/Workflows`);
   await call('GET', `${base}/Workflows/${workflow.sid}`);
   await call('POST', `${base}/Workflows/${workflow.sid}`, { TaskReservationTimeout: '60' });
-  const task = await call('POST', `${base}/Tasks`, { WorkflowSid: workflow.sid, TaskQueueSid: queue.sid, Attributes: '{"x":1}' });
+  const task = await call('POST', `${base}/Tasks`, {
+    WorkflowSid: workflow.sid,
+    TaskQueueSid: queue.sid,
+    Attributes: '{"x":1}',
+  });
   await call('GET', `${base}/Tasks`);
   await call('GET', `${base}/Tasks/${task.sid}`);
   await call('POST', `${base}/Tasks/${task.sid}`, { Priority: '4' });
@@ -77,8 +96,12 @@ async function everyOperation() {
   await call('GET', `${base}/Tasks/${task.sid}/Reservations/${reservation.sid}`);
   await call('GET', `${base}/Workers/${worker.sid}/Reservations`);
   await call('GET', `${base}/Workers/${worker.sid}/Reservations/${reservation.sid}`);
-  await call('POST', `${base}/Tasks/${task.sid}/Reservations/${reservation.sid}`, { ReservationStatus: 'accepted' });
-  await call('POST', `${base}/Workers/${worker.sid}/Reservations/${reservation.sid}`, { ReservationStatus: 'wrapping' });
+  await call('POST', `${base}/Tasks/${task.sid}/Reservations/${reservation.sid}`, {
+    ReservationStatus: 'accepted',
+  });
+  await call('POST', `${base}/Workers/${worker.sid}/Reservations/${reservation.sid}`, {
+    ReservationStatus: 'wrapping',
+  });
   const events = await call('GET', `${base}/Events`);
   await call('GET', `${base}/Events/${events.events[0].sid}`);
   for (const path of ['Statistics', 'RealTimeStatistics', 'CumulativeStatistics']) {
@@ -126,17 +149,23 @@ describe('every response body validates against the spec', () => {
     expect(validate(unauthorized, errorSchema)).toEqual([]);
     const authorization = `Basic ${btoa(`${emulator.credentials.accountSid}:${emulator.credentials.authToken}`)}`;
     const invalid = await (
-      await emulator.fetch(`${emulator.baseUrl}/v1/Workspaces`, { method: 'POST', headers: { authorization }, body: new URLSearchParams() })
+      await emulator.fetch(`${emulator.baseUrl}/v1/Workspaces`, {
+        method: 'POST',
+        headers: { authorization },
+        body: new URLSearchParams(),
+      })
     ).json();
     expect(validate(invalid, errorSchema)).toEqual([]);
   });
 
   test('the checker itself rejects wrong shapes', () => {
     const schema = spec.components.schemas['taskrouter.v1.workspace.activity']!;
-    expect(validate({ sid: 'WA1' }, schema)).toEqual(expect.arrayContaining([expect.stringContaining('missing required available')]));
-    expect(validate({ available: 'yes' }, { properties: { available: { type: 'boolean' } }, type: 'object' })).toEqual([
-      '$.available: expected a boolean',
-    ]);
+    expect(validate({ sid: 'WA1' }, schema)).toEqual(
+      expect.arrayContaining([expect.stringContaining('missing required available')]),
+    );
+    expect(
+      validate({ available: 'yes' }, { properties: { available: { type: 'boolean' } }, type: 'object' }),
+    ).toEqual(['$.available: expected a boolean']);
     expect(validate('2030-01-01', { type: 'string', format: 'date-time' })).toHaveLength(1);
   });
 });

@@ -23,12 +23,20 @@ export interface SchemaNode {
 }
 
 interface Spec {
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: SchemaNode }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { operationId: string; responses: Record<string, { content?: Record<string, { schema: SchemaNode }> }> }
+    >
+  >;
   components: { schemas: Record<string, SchemaNode> };
 }
 
 /** The project's OpenAPI description. */
-export const spec = parse(readFileSync(new URL('../../../specs/taskrouter.v1.yaml', import.meta.url), 'utf8')) as Spec;
+export const spec = parse(
+  readFileSync(new URL('../../../specs/taskrouter.v1.yaml', import.meta.url), 'utf8'),
+) as Spec;
 
 /** Success-response schema of every operation, keyed by operationId (null for empty bodies). */
 export function responseSchemas(): Map<string, SchemaNode | null> {
@@ -36,7 +44,10 @@ export function responseSchemas(): Map<string, SchemaNode | null> {
   for (const methods of Object.values(spec.paths)) {
     for (const operation of Object.values(methods)) {
       const [status, response] = Object.entries(operation.responses).find(([code]) => code.startsWith('2'))!;
-      result.set(operation.operationId, status === '204' ? null : (response.content?.['application/json']?.schema ?? null));
+      result.set(
+        operation.operationId,
+        status === '204' ? null : (response.content?.['application/json']?.schema ?? null),
+      );
     }
   }
   return result;
@@ -55,16 +66,22 @@ export function validate(value: unknown, schema: SchemaNode, path = '$'): string
   if (value === null) return schema.nullable ? [] : [`${path}: null is not allowed`];
   const problems: string[] = [];
   for (const part of schema.allOf ?? []) problems.push(...validate(value, part, path));
-  if (schema.enum && !schema.enum.includes(value)) problems.push(`${path}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
+  if (schema.enum && !schema.enum.includes(value))
+    problems.push(`${path}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
   switch (schema.type) {
     case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value)) return [...problems, `${path}: expected an object`];
+      if (typeof value !== 'object' || Array.isArray(value))
+        return [...problems, `${path}: expected an object`];
       const record = value as Record<string, unknown>;
-      for (const key of schema.required ?? []) if (!(key in record)) problems.push(`${path}: missing required ${key}`);
+      for (const key of schema.required ?? [])
+        if (!(key in record)) problems.push(`${path}: missing required ${key}`);
       for (const [key, item] of Object.entries(record)) {
         const property = schema.properties?.[key];
         if (property) problems.push(...validate(item, property, `${path}.${key}`));
-        else if (schema.additionalProperties === false || (schema.properties && schema.additionalProperties === undefined)) {
+        else if (
+          schema.additionalProperties === false ||
+          (schema.properties && schema.additionalProperties === undefined)
+        ) {
           problems.push(`${path}: unexpected property ${key}`);
         } else if (typeof schema.additionalProperties === 'object') {
           problems.push(...validate(item, schema.additionalProperties, `${path}.${key}`));
@@ -74,16 +91,26 @@ export function validate(value: unknown, schema: SchemaNode, path = '$'): string
     }
     case 'array':
       if (!Array.isArray(value)) return [...problems, `${path}: expected an array`];
-      if (schema.minItems !== undefined && value.length < schema.minItems) problems.push(`${path}: too few items`);
-      if (schema.maxItems !== undefined && value.length > schema.maxItems) problems.push(`${path}: too many items`);
-      value.forEach((item, index) => problems.push(...(schema.items ? validate(item, schema.items, `${path}[${index}]`) : [])));
+      if (schema.minItems !== undefined && value.length < schema.minItems)
+        problems.push(`${path}: too few items`);
+      if (schema.maxItems !== undefined && value.length > schema.maxItems)
+        problems.push(`${path}: too many items`);
+      if (schema.items) {
+        for (const [index, item] of value.entries())
+          problems.push(...validate(item, schema.items, `${path}[${index}]`));
+      }
       break;
     case 'string':
-      if (typeof value !== 'string') return [...problems, `${path}: expected a string, got ${JSON.stringify(value)}`];
-      if (schema.pattern && !new RegExp(schema.pattern).test(value)) problems.push(`${path}: ${value} does not match ${schema.pattern}`);
-      if (schema.minLength !== undefined && value.length < schema.minLength) problems.push(`${path}: too short`);
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) problems.push(`${path}: too long`);
-      if (schema.format === 'date-time' && !DATE_TIME.test(value)) problems.push(`${path}: ${value} is not a date-time`);
+      if (typeof value !== 'string')
+        return [...problems, `${path}: expected a string, got ${JSON.stringify(value)}`];
+      if (schema.pattern && !new RegExp(schema.pattern).test(value))
+        problems.push(`${path}: ${value} does not match ${schema.pattern}`);
+      if (schema.minLength !== undefined && value.length < schema.minLength)
+        problems.push(`${path}: too short`);
+      if (schema.maxLength !== undefined && value.length > schema.maxLength)
+        problems.push(`${path}: too long`);
+      if (schema.format === 'date-time' && !DATE_TIME.test(value))
+        problems.push(`${path}: ${value} is not a date-time`);
       if (schema.format === 'uri' && !URL.canParse(value)) problems.push(`${path}: ${value} is not a URI`);
       break;
     case 'integer':
@@ -91,8 +118,10 @@ export function validate(value: unknown, schema: SchemaNode, path = '$'): string
       if (typeof value !== 'number' || (schema.type === 'integer' && !Number.isInteger(value))) {
         return [...problems, `${path}: expected ${schema.type}, got ${JSON.stringify(value)}`];
       }
-      if (schema.minimum !== undefined && value < schema.minimum) problems.push(`${path}: below ${schema.minimum}`);
-      if (schema.maximum !== undefined && value > schema.maximum) problems.push(`${path}: above ${schema.maximum}`);
+      if (schema.minimum !== undefined && value < schema.minimum)
+        problems.push(`${path}: below ${schema.minimum}`);
+      if (schema.maximum !== undefined && value > schema.maximum)
+        problems.push(`${path}: above ${schema.maximum}`);
       break;
     case 'boolean':
       if (typeof value !== 'boolean') problems.push(`${path}: expected a boolean`);

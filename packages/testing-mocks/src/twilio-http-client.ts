@@ -1,0 +1,82 @@
+/** The request the official `twilio` package hands to its `httpClient`. */
+export interface TwilioHttpRequest {
+  method: string;
+  uri: string;
+  username?: string;
+  password?: string;
+  headers?: Record<string, string>;
+  params?: object;
+  data?: object;
+}
+
+/** The answer the official `twilio` package expects back from its `httpClient`. */
+export interface TwilioHttpResponse {
+  statusCode: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Options of {@link createTwilioHttpClient}. */
+export interface TwilioHttpClientOptions {
+  /** Send requests to this base URL (an emulator's HTTP server) instead of the URI twilio built. */
+  baseUrl?: string;
+}
+
+/**
+ * An `httpClient` for the official `twilio` package that sends its requests to an emulator,
+ * in-process through `emulator.fetch` (or to a server with `baseUrl` and the global fetch).
+ *
+ * @example
+ * ```ts
+ * import twilio from 'twilio';
+ * const emulator = createEmulator();
+ * const client = twilio(emulator.credentials.accountSid, emulator.credentials.authToken, {
+ *   httpClient: createTwilioHttpClient(emulator) as never, // twilio types it as its own class
+ * });
+ * const workspace = await client.taskrouter.v1.workspaces.create({ friendlyName: 'Support' });
+ * ```
+ */
+export function createTwilioHttpClient(
+  target: { fetch: (input: string | URL, init?: RequestInit) => Promise<Response> },
+  options: TwilioHttpClientOptions = {},
+): { request(request: TwilioHttpRequest): Promise<TwilioHttpResponse> } {
+  return {
+    async request(request) {
+      const url = new URL(request.uri);
+      const destination = options.baseUrl ? new URL(url.pathname + url.search, options.baseUrl) : url;
+      for (const [key, value] of formEntries(request.params)) destination.searchParams.append(key, value);
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.username !== undefined) {
+        headers.Authorization = `Basic ${Buffer.from(`${request.username}:${request.password ?? ''}`).toString('base64')}`;
+      }
+      let body: string | undefined;
+      if (request.data !== undefined) {
+        const json = Object.entries(headers).some(
+          ([name, value]) => name.toLowerCase() === 'content-type' && value.includes('json'),
+        );
+        body = json
+          ? JSON.stringify(request.data)
+          : new URLSearchParams(formEntries(request.data)).toString();
+      }
+      const response = await target.fetch(destination, {
+        method: request.method.toUpperCase(),
+        headers,
+        body,
+      });
+      return {
+        statusCode: response.status,
+        body: await response.text(),
+        headers: Object.fromEntries(response.headers),
+      };
+    },
+  };
+}
+
+function formEntries(values: object | undefined): [string, string][] {
+  const entries: [string, string][] = [];
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) entries.push([key, String(item)]);
+  }
+  return entries;
+}
