@@ -1,0 +1,99 @@
+/**
+ * Bundle-size measurement with esbuild: minified ESM, then gzip and brotli at their highest levels.
+ * Shared by the benchmark report and the budget test, so both see the same bytes.
+ */
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build, type Platform } from 'esbuild';
+import { BENCH_DIR } from './processes.js';
+
+/** Something to bundle: an app file, or the whole public surface of a package entry point. */
+export interface BundleTarget {
+  /** Stable id, the key of its budget in budgets.json. */
+  id: string;
+  /** Either a file (relative to this package) or a module specifier whose exports are all kept. */
+  source: { file: string } | { reexport: string };
+}
+
+/** Sizes of one bundle, in bytes. */
+export interface BundleSizes {
+  minified: number;
+  gzip: number;
+  brotli: number;
+}
+
+/** The platforms esbuild bundles for. */
+export const PLATFORMS: readonly Platform[] = ['node', 'browser', 'neutral'];
+
+/** The create-task apps, each doing the same job with a different library. */
+export const APP_TARGETS: readonly BundleTarget[] = [
+  { id: 'app:resources', source: { file: 'src/apps/resources.mjs' } },
+  { id: 'app:core', source: { file: 'src/apps/core.mjs' } },
+  { id: 'app:fetch', source: { file: 'src/apps/fetch.mjs' } },
+  { id: 'app:twilio', source: { file: 'src/apps/twilio.mjs' } },
+];
+
+/** Every public entry point of the toolkit's packages. */
+export const PACKAGE_TARGETS: readonly BundleTarget[] = [
+  { id: '@taskrouter/core', source: { reexport: '@taskrouter/core' } },
+  { id: '@taskrouter/resources', source: { reexport: '@taskrouter/resources' } },
+  { id: '@taskrouter/workflow-builder', source: { reexport: '@taskrouter/workflow-builder' } },
+  { id: '@taskrouter/testing-mocks', source: { reexport: '@taskrouter/testing-mocks' } },
+];
+
+/** Bundles a target for a platform and returns the minified code; throws with esbuild's errors. */
+export async function bundle(target: BundleTarget, platform: Platform): Promise<Uint8Array> {
+  const entry =
+    'file' in target.source
+      ? { entryPoints: [join(BENCH_DIR, target.source.file)] }
+      : {
+          stdin: {
+            contents: `export * from '${target.source.reexport}';`,
+            resolveDir: BENCH_DIR,
+            loader: 'js' as const,
+          },
+        };
+  const result = await build({
+    ...entry,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform,
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
+  const output = result.outputFiles[0];
+  if (output === undefined) throw new Error(`esbuild produced no output for ${target.id}`);
+  return output.contents;
+}
+
+/** Minified, gzip and brotli sizes of some code. */
+export function compressedSizes(code: Uint8Array): BundleSizes {
+  return {
+    minified: code.byteLength,
+    gzip: gzipSync(code, { level: 9 }).byteLength,
+    brotli: brotliCompressSync(code, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: code.byteLength,
+      },
+    }).byteLength,
+  };
+}
+
+/** Bundles a target for a platform; a failure to bundle is reported, not thrown. */
+export async function measureBundle(
+  target: BundleTarget,
+  platform: Platform,
+): Promise<{ ok: true; sizes: BundleSizes } | { ok: false; error: string }> {
+  try {
+    return { ok: true, sizes: compressedSizes(await bundle(target, platform)) };
+  } catch (error) {
+    const errors = (error as { errors?: { text: string }[] }).errors;
+    const first = errors?.[0]?.text ?? (error instanceof Error ? error.message : String(error));
+    const more = errors && errors.length > 1 ? ` (+${errors.length - 1} more errors)` : '';
+    return { ok: false, error: first + more };
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Child process of the client-CPU benchmark: holds one client, warms it up, then on each request
+ * from the parent runs a batch of calls and reports the CPU time this process spent on them.
+ * Keeping each client in its own process stops one client's heap and JIT state from taxing another.
+ */
+import { CLIENT_FACTORIES } from './clients.js';
+
+/** A batch the parent asks for. */
+export interface CpuJob {
+  /** `create` (one task per call), or `list` (one full 1,000-task walk per call). */
+  kind: 'create' | 'list';
+  calls: number;
+  /** Calls in flight at once. */
+  concurrency: number;
+}
+
+/** What the worker reports for a batch. */
+export interface CpuJobResult {
+  /** User + system CPU microseconds per call. */
+  cpuUsPerCall: number;
+  /** Wall-clock milliseconds for the whole batch. */
+  wallMs: number;
+}
+
+const [clientName, baseUrl] = process.argv.slice(2);
+const factory = clientName === undefined ? undefined : CLIENT_FACTORIES[clientName];
+if (factory === undefined || baseUrl === undefined) {
+  throw new Error(`usage: cpu-worker <${Object.keys(CLIENT_FACTORIES).join('|')}> <base URL>`);
+}
+const client = await factory(baseUrl);
+
+async function runJob(job: CpuJob): Promise<CpuJobResult> {
+  const call = job.kind === 'create' ? client.createTask : client.walkList;
+  let remaining = job.calls;
+  const lane = async () => {
+    while (remaining > 0) {
+      remaining -= 1;
+      await call();
+    }
+  };
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
+  await Promise.all(Array.from({ length: job.concurrency }, lane));
+  const cpu = process.cpuUsage(cpuStart);
+  return { cpuUsPerCall: (cpu.user + cpu.system) / job.calls, wallMs: performance.now() - wallStart };
+}
+
+// Warm-up: let the JIT settle and the connection pool fill before anything is measured.
+await runJob({ kind: 'create', calls: 200, concurrency: 16 });
+await runJob({ kind: 'list', calls: 2, concurrency: 1 });
+
+process.on('message', (job: CpuJob) => {
+  runJob(job).then(
+    (result) => process.send?.({ ok: true, result }),
+    (error: unknown) => process.send?.({ ok: false, error: String(error) }),
+  );
+});
+process.on('disconnect', () => {
+  client.close?.();
+  process.exit(0);
+});
+process.send?.({ ready: true });

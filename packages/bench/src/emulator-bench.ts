@@ -1,0 +1,246 @@
+/**
+ * Child process of the emulator benchmark (started with --expose-gc so memory can be measured).
+ *
+ *   emulator-bench.ts serve            seeds a workspace, serves it on 127.0.0.1, prints its address
+ *   emulator-bench.ts in-process <ms>  API calls per second through `emulator.fetch`, raw and via core
+ *   emulator-bench.ts lifecycle <ms>   full task lifecycles per second, 1,000 workers and 10 queues
+ *   emulator-bench.ts routing <ms>     cost per routed task with 100 and with 10,000 workers
+ *   emulator-bench.ts memory <tasks>   heap bytes per idle (pending) task
+ *
+ * Every mode prints one JSON line. Loops are bounded by time and by count.
+ */
+import { createTaskRouterClient } from '@taskrouter/core';
+import { createEmulator, type Emulator } from '@taskrouter/testing-mocks';
+
+const MAX_ITERATIONS = 5_000_000;
+
+function basicAuth(emulator: Emulator): string {
+  const { accountSid, authToken } = emulator.credentials;
+  return `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+}
+
+/** Sends one form-encoded request straight to the emulator's fetch and returns the parsed body. */
+function caller(emulator: Emulator) {
+  const authorization = basicAuth(emulator);
+  return async (
+    method: string,
+    path: string,
+    form?: Record<string, string>,
+  ): Promise<Record<string, unknown>> => {
+    const response = await emulator.fetch(emulator.baseUrl + path, {
+      method,
+      headers: form
+        ? { authorization, 'content-type': 'application/x-www-form-urlencoded' }
+        : { authorization },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+    return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+  };
+}
+
+/** Runs `step` until `durationMs` have passed; returns steps per second. */
+async function stepsPerSecond(durationMs: number, step: (index: number) => Promise<void>): Promise<number> {
+  const start = performance.now();
+  let steps = 0;
+  while (performance.now() - start < durationMs && steps < MAX_ITERATIONS) {
+    await step(steps);
+    steps += 1;
+  }
+  return steps / ((performance.now() - start) / 1000);
+}
+
+function availableActivity(emulator: Emulator, workspaceSid: string): string {
+  const activity = emulator.inspect.activities(workspaceSid).find((candidate) => candidate.available);
+  if (!activity?.sid) throw new Error('the workspace has no available activity');
+  return activity.sid;
+}
+
+/** A workspace with `queueCount` queues, one filter per queue, and `workerCount` available workers. */
+function routedWorkspace(emulator: Emulator, workerCount: number, queueCount: number) {
+  const workspace = emulator.seed.workspace({ FriendlyName: 'Bench' });
+  const workspaceSid = workspace.sid!;
+  const available = availableActivity(emulator, workspaceSid);
+  const queues = Array.from({ length: queueCount }, (_, index) =>
+    emulator.seed.taskQueue(workspaceSid, {
+      FriendlyName: `q${index}`,
+      TargetWorkers: `queue == "q${index}"`,
+    }),
+  );
+  for (let index = 0; index < workerCount; index++) {
+    emulator.seed.worker(workspaceSid, {
+      FriendlyName: `worker ${index}`,
+      ActivitySid: available,
+      Attributes: { queue: `q${index % queueCount}` },
+    });
+  }
+  const workflow = emulator.seed.workflow(workspaceSid, {
+    FriendlyName: 'By queue attribute',
+    Configuration: {
+      task_routing: {
+        filters: queues.map((queue, index) => ({
+          expression: `queue == "q${index}"`,
+          targets: [{ queue: queue.sid }],
+        })),
+        default_filter: { queue: queues[0]!.sid },
+      },
+    },
+  });
+  return { workspaceSid, workflowSid: workflow.sid!, path: `/v1/Workspaces/${workspaceSid}` };
+}
+
+/** Creates a task and returns its SID and the SID of the reservation routing made for it. */
+async function createRouted(
+  emulator: Emulator,
+  call: ReturnType<typeof caller>,
+  path: string,
+  workflowSid: string,
+  queue: string,
+): Promise<{ taskSid: string; reservationSid: string }> {
+  const task = await call('POST', `${path}/Tasks`, {
+    Attributes: JSON.stringify({ queue }),
+    WorkflowSid: workflowSid,
+  });
+  const taskSid = String(task.sid);
+  let listed = await call('GET', `${path}/Tasks/${taskSid}/Reservations`);
+  if ((listed.reservations as unknown[]).length === 0) {
+    // Routing may run on the virtual clock rather than inside the create call.
+    emulator.clock.advance(0);
+    listed = await call('GET', `${path}/Tasks/${taskSid}/Reservations`);
+  }
+  const reservation = (listed.reservations as { sid: string }[])[0];
+  if (reservation === undefined)
+    throw new Error('routing made no reservation for a task with an idle worker');
+  return { taskSid, reservationSid: reservation.sid };
+}
+
+async function inProcess(durationMs: number) {
+  const emulator = createEmulator();
+  const call = caller(emulator);
+  const workspace = emulator.seed.workspace({ FriendlyName: 'Bench', Template: 'FIFO' });
+  const path = `/v1/Workspaces/${workspace.sid}`;
+  const rawCallsPerSecond =
+    3 *
+    (await stepsPerSecond(durationMs, async () => {
+      const task = await call('POST', `${path}/Tasks`, { Attributes: '{"type":"support"}', Priority: '5' });
+      await call('GET', `${path}/Tasks/${task.sid}`);
+      await call('GET', path);
+    }));
+  emulator.reset();
+  const client = createTaskRouterClient({ ...emulator.credentials, fetch: emulator.fetch });
+  const again = emulator.seed.workspace({ FriendlyName: 'Bench', Template: 'FIFO' });
+  const WorkspaceSid = again.sid!;
+  const coreCallsPerSecond =
+    3 *
+    (await stepsPerSecond(durationMs, async () => {
+      const { data: task } = await client.POST('/v1/Workspaces/{WorkspaceSid}/Tasks', {
+        params: { path: { WorkspaceSid } },
+        body: { Attributes: { type: 'support' }, Priority: 5 },
+      });
+      await client.GET('/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}', {
+        params: { path: { WorkspaceSid, Sid: task.sid! } },
+      });
+      await client.GET('/v1/Workspaces/{Sid}', { params: { path: { Sid: WorkspaceSid } } });
+    }));
+  return { rawCallsPerSecond, coreCallsPerSecond };
+}
+
+async function lifecycle(durationMs: number) {
+  const emulator = createEmulator();
+  const call = caller(emulator);
+  const { path, workflowSid } = routedWorkspace(emulator, 1000, 10);
+  const lifecyclesPerSecond = await stepsPerSecond(durationMs, async (index) => {
+    const { taskSid, reservationSid } = await createRouted(
+      emulator,
+      call,
+      path,
+      workflowSid,
+      `q${index % 10}`,
+    );
+    await call('POST', `${path}/Tasks/${taskSid}/Reservations/${reservationSid}`, {
+      ReservationStatus: 'accepted',
+    });
+    const done = await call('POST', `${path}/Tasks/${taskSid}`, { AssignmentStatus: 'completed' });
+    if (done.assignment_status !== 'completed')
+      throw new Error(`task ended ${String(done.assignment_status)}`);
+  });
+  return { lifecyclesPerSecond };
+}
+
+async function routing(durationMs: number) {
+  const costs: Record<string, number> = {};
+  for (const workers of [100, 10_000]) {
+    const emulator = createEmulator();
+    const call = caller(emulator);
+    const { path, workflowSid } = routedWorkspace(emulator, workers, 10);
+    const perSecond = await stepsPerSecond(durationMs, async (index) => {
+      const { taskSid } = await createRouted(emulator, call, path, workflowSid, `q${index % 10}`);
+      await call('POST', `${path}/Tasks/${taskSid}`, { AssignmentStatus: 'canceled' });
+    });
+    costs[`us${workers}`] = 1e6 / perSecond;
+  }
+  return costs;
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) throw new Error('run with --expose-gc to measure memory');
+  collect();
+  collect();
+}
+
+async function memory(taskCount: number) {
+  const emulator = createEmulator();
+  const workspace = emulator.seed.workspace({ FriendlyName: 'Bench', Template: 'FIFO' });
+  emulator.seed.task(workspace.sid!, { Attributes: { type: 'support' } });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let index = 0; index < taskCount; index++) {
+    emulator.seed.task(workspace.sid!, {
+      Attributes: { type: 'support', ticket: index },
+      Priority: index % 10,
+    });
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const pending = emulator.inspect
+    .tasks(workspace.sid!)
+    .filter((task) => task.assignment_status === 'pending');
+  if (pending.length < taskCount)
+    throw new Error(`expected ${taskCount} idle tasks, found ${pending.length}`);
+  return { bytesPerTask: (after - before) / taskCount };
+}
+
+async function serve() {
+  const emulator = createEmulator();
+  const workspace = emulator.seed.workspace({ FriendlyName: 'Bench', Template: 'FIFO' });
+  const task = emulator.seed.task(workspace.sid!, { Attributes: { type: 'support' } });
+  const server = await emulator.listen({ port: 0, host: '127.0.0.1' });
+  process.stdout.write(
+    `${JSON.stringify({ url: server.url, workspaceSid: workspace.sid, taskSid: task.sid, authorization: basicAuth(emulator) })}\n`,
+  );
+  process.stdin.resume();
+  process.stdin.on('end', () => void emulator.close().then(() => process.exit(0)));
+}
+
+const [mode, amount] = process.argv.slice(2);
+const size = Number(amount ?? 1000);
+const modes: Record<string, () => Promise<Record<string, number>>> = {
+  'in-process': () => inProcess(size),
+  lifecycle: () => lifecycle(size),
+  routing: () => routing(size),
+  memory: () => memory(size),
+};
+if (mode === 'serve') await serve();
+else {
+  const run = mode === undefined ? undefined : modes[mode];
+  if (run === undefined) throw new Error(`unknown mode ${mode}; use serve, ${Object.keys(modes).join(', ')}`);
+  try {
+    process.stdout.write(`${JSON.stringify({ ok: true, ...(await run()) })}\n`);
+  } catch (error) {
+    process.stdout.write(
+      `${JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error) })}\n`,
+    );
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * `pnpm bench`: runs every measurement side by side and writes the Markdown report.
+ *
+ *   pnpm bench                     full run, writes results/latest.md
+ *   pnpm bench -- --quick          fewer rounds, writes results/quick.md
+ *   pnpm bench -- --only=cpu,cold  some sections only (bundle, install, cold, cpu, types, workflow, emulator)
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { medianOf, pairedRatio } from './harness.js';
+import { BENCH_DIR, startStubProcess } from './processes.js';
+import {
+  formatBytes,
+  formatNumber,
+  formatRatio,
+  type GoalCheck,
+  renderReport,
+  type Section,
+} from './report.js';
+import { measureBundleSizes } from './sections/bundle-size.js';
+import { measureClientCpu } from './sections/client-cpu.js';
+import { measureColdStart } from './sections/cold-start.js';
+import type { BenchContext } from './sections/context.js';
+import { measureEmulator } from './sections/emulator.js';
+import { measureInstallFootprint } from './sections/install-footprint.js';
+import { measureTypecheck } from './sections/typecheck.js';
+import { measureWorkflowBuilder } from './sections/workflow-builder.js';
+
+const SECTION_NAMES = ['bundle', 'install', 'cold', 'cpu', 'types', 'workflow', 'emulator'] as const;
+type SectionName = (typeof SECTION_NAMES)[number];
+
+function parseArguments(argv: string[]): { quick: boolean; only: Set<SectionName> } {
+  let quick = false;
+  let only = new Set<SectionName>(SECTION_NAMES);
+  for (const argument of argv) {
+    if (argument === '--') continue;
+    if (argument === '--quick') quick = true;
+    else if (argument.startsWith('--only=')) {
+      const names = argument.slice('--only='.length).split(',');
+      const unknown = names.filter((name) => !(SECTION_NAMES as readonly string[]).includes(name));
+      if (unknown.length > 0)
+        throw new Error(`unknown section ${unknown.join(', ')}; known: ${SECTION_NAMES.join(', ')}`);
+      only = new Set(names as SectionName[]);
+    } else throw new Error(`unknown argument ${argument}; use --quick and/or --only=<sections>`);
+  }
+  return { quick, only };
+}
+
+const CPU_CLIENTS = [
+  'twilio',
+  'fetch',
+  'node:http',
+  'core',
+  'core + node transport',
+  'resources',
+  'resources + node transport',
+];
+
+const COLD_START_APPS = [
+  'empty',
+  'node-http',
+  'fetch',
+  'twilio',
+  'core',
+  'core-node',
+  'resources',
+  'resources-node',
+].map((name) => ({ name, file: `src/apps/${name}.mjs` }));
+
+/** Compiles the node transport prototype for the cold-start apps, which run under plain node. */
+async function compileNodeTransport(): Promise<void> {
+  await build({
+    entryPoints: [join(BENCH_DIR, 'src/node-fetch.ts')],
+    outfile: join(BENCH_DIR, '.work/node-fetch.mjs'),
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+}
+
+async function main(): Promise<void> {
+  const { quick, only } = parseArguments(process.argv.slice(2));
+  const started = performance.now();
+  const log = (message: string) =>
+    process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
+  const sections: Section[] = [];
+  const goals: GoalCheck[] = [];
+  const stub = await startStubProcess();
+  const context: BenchContext = { quick, stubUrl: stub.url, log };
+  try {
+    if (only.has('bundle')) {
+      log('bundle sizes');
+      const { section, results } = await measureBundleSizes();
+      sections.push(section);
+      const gzip = (id: string) => results.get(id)?.sizes?.gzip ?? Number.NaN;
+      const resources = results.get('app:resources');
+      goals.push(
+        {
+          goal: 'resources create-task app under 10 KB gzip',
+          measured: formatBytes(gzip('app:resources')),
+          met: gzip('app:resources') < 10_000,
+        },
+        {
+          goal: 'resources app over 40x smaller than twilio (gzip)',
+          measured: `${formatNumber(gzip('app:twilio') / gzip('app:resources'), 1)}x smaller`,
+          met: gzip('app:twilio') / gzip('app:resources') > 40,
+        },
+        {
+          goal: 'resources app bundles for browser and neutral',
+          measured: `browser ${resources?.platforms.browser ? 'yes' : 'no'}, neutral ${resources?.platforms.neutral ? 'yes' : 'no'}`,
+          met: Boolean(resources?.platforms.browser && resources.platforms.neutral),
+        },
+        {
+          goal: 'core-only create-task app under 6 KB gzip',
+          measured: formatBytes(gzip('app:core')),
+          met: gzip('app:core') < 6_000,
+        },
+      );
+    }
+    if (only.has('install')) {
+      log('install footprint');
+      const { section } = await measureInstallFootprint(context);
+      sections.push(section);
+    }
+    if (only.has('cold')) {
+      log('cold start');
+      await compileNodeTransport();
+      const { section, series } = await measureColdStart(context, COLD_START_APPS);
+      sections.push(section);
+      for (const app of ['resources', 'resources-node']) {
+        const time = pairedRatio(series, app, 'twilio', 'firstAnswerMs');
+        const memory = pairedRatio(series, app, 'twilio', 'maxRssMb');
+        goals.push(
+          { goal: `cold start of ${app} at most 0.6x twilio`, measured: formatRatio(time), met: time <= 0.6 },
+          {
+            goal: `peak memory of ${app} at most 0.7x twilio`,
+            measured: formatRatio(memory),
+            met: memory <= 0.7,
+          },
+        );
+      }
+    }
+    if (only.has('cpu')) {
+      log('client CPU');
+      const { section, series } = await measureClientCpu(context, CPU_CLIENTS);
+      sections.push(section);
+      for (const client of ['core', 'core + node transport', 'resources', 'resources + node transport']) {
+        const create = pairedRatio(series, client, 'twilio', 'createSeqUs');
+        const list = pairedRatio(series, client, 'twilio', 'listMs');
+        goals.push(
+          {
+            goal: `CPU per create, ${client}, at most 0.5x twilio`,
+            measured: formatRatio(create),
+            met: create <= 0.5,
+          },
+          {
+            goal: `CPU per list walk, ${client}, at most 0.5x twilio`,
+            measured: formatRatio(list),
+            met: list <= 0.5,
+          },
+        );
+      }
+    }
+    if (only.has('types')) {
+      log('consumer type-check');
+      const { section, series } = await measureTypecheck(context);
+      sections.push(section);
+      for (const consumer of ['core', 'resources']) {
+        const ratio = pairedRatio(series, consumer, 'trivial', 'wallMs');
+        goals.push({
+          goal: `type-check of a ${consumer} consumer at most 1.2x a trivial file`,
+          measured: `${formatRatio(ratio)} (${formatNumber(medianOf(series, consumer, 'wallMs'), 0, 'ms')})`,
+          met: ratio <= 1.2,
+        });
+      }
+    }
+    if (only.has('workflow')) {
+      log('workflow builder');
+      const { section, worstExpressionNs, routesPerSecond } = await measureWorkflowBuilder(context);
+      sections.push(section);
+      goals.push(
+        {
+          goal: 'compiled expression well under 1 µs',
+          measured: `${formatNumber(worstExpressionNs, 0, 'ns')} (largest)`,
+          met: worstExpressionNs < 500,
+        },
+        {
+          goal: 'routeTask over 50 filters at least 200,000 tasks/s',
+          measured: `${formatNumber(routesPerSecond, 0)}/s`,
+          met: routesPerSecond >= 200_000,
+        },
+      );
+    }
+    if (only.has('emulator')) {
+      log('emulator');
+      const { section, goals: emulatorGoals } = await measureEmulator(context);
+      sections.push(section);
+      goals.push(...emulatorGoals);
+    }
+  } finally {
+    await stub.stop();
+  }
+
+  const full = !quick && only.size === SECTION_NAMES.length;
+  const header = [
+    '# Benchmark results',
+    '',
+    `Run of ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}` +
+      `${quick ? ', quick mode (fewer rounds: indicative only)' : ''}. ` +
+      `Produced by \`pnpm bench\` in ${formatNumber((performance.now() - started) / 1000, 0)} s; ` +
+      'see the README of this package for what each number means.',
+  ];
+  const report = renderReport(header, goals, sections);
+  const file = join(BENCH_DIR, 'results', full ? 'latest.md' : 'partial.md');
+  await mkdir(join(BENCH_DIR, 'results'), { recursive: true });
+  await writeFile(file, report);
+  process.stdout.write(report);
+  log(`written to ${file}`);
+}
+
+await main();

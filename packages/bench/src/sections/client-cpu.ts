@@ -1,0 +1,111 @@
+/** Client CPU per request: sequential creates, 16 concurrent creates, and a 1,000-task list walk. */
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { CpuJob, CpuJobResult } from '../cpu-worker.js';
+import { alternate, medianOf, pairedRatio, type Series } from '../harness.js';
+import { BENCH_DIR, TS_NODE_ARGS } from '../processes.js';
+import { formatNumber, formatRatio, type Section } from '../report.js';
+import type { BenchContext } from './context.js';
+
+interface Worker {
+  process: ChildProcess;
+  run(job: CpuJob): Promise<CpuJobResult>;
+  stop(): Promise<void>;
+}
+
+function startWorker(clientName: string, baseUrl: string): Promise<Worker> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(BENCH_DIR, 'src/cpu-worker.ts'), [clientName, baseUrl], {
+      cwd: BENCH_DIR,
+      execArgv: TS_NODE_ARGS,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    child.once('message', () => {
+      resolve({
+        process: child,
+        run: (job) =>
+          new Promise((done, fail) => {
+            child.once('message', (reply: { ok: boolean; result?: CpuJobResult; error?: string }) =>
+              reply.ok ? done(reply.result!) : fail(new Error(`${clientName}: ${reply.error}`)),
+            );
+            child.send(job);
+          }),
+        stop: async () => {
+          child.disconnect();
+          const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+          await exited;
+          clearTimeout(killer);
+        },
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`cpu worker ${clientName} exited with ${code}`)));
+  });
+}
+
+/** Metrics of one sample, in the order of the table columns. */
+const METRICS = [
+  { key: 'createSeqUs', label: 'create, sequential (µs CPU/call)' },
+  { key: 'createConcUs', label: 'create, 16 concurrent (µs CPU/call)' },
+  { key: 'listMs', label: '1,000-item list walk (ms CPU)' },
+] as const;
+
+/** Measures every client in `clientNames` against the stub; `twilio` is the baseline of the ratios. */
+export async function measureClientCpu(
+  context: BenchContext,
+  clientNames: string[],
+): Promise<{
+  section: Section;
+  series: Series;
+}> {
+  const calls = context.quick ? 100 : 300;
+  const workers = new Map<string, Worker>();
+  try {
+    for (const name of clientNames) workers.set(name, await startWorker(name, context.stubUrl));
+    const variants = clientNames.map((name) => ({
+      name,
+      async measure() {
+        const worker = workers.get(name)!;
+        const sequential = await worker.run({ kind: 'create', calls, concurrency: 1 });
+        const concurrent = await worker.run({ kind: 'create', calls: calls * 2, concurrency: 16 });
+        const list = await worker.run({ kind: 'list', calls: context.quick ? 1 : 2, concurrency: 1 });
+        return {
+          createSeqUs: sequential.cpuUsPerCall,
+          createConcUs: concurrent.cpuUsPerCall,
+          listMs: list.cpuUsPerCall / 1000,
+        };
+      },
+    }));
+    const series = await alternate(variants, {
+      rounds: context.quick ? 3 : 7,
+      warmupRounds: 1,
+      onRound: (round) => context.log(`client CPU: round ${round + 1} done`),
+    });
+    const rows = clientNames.map((name) => [
+      name,
+      ...METRICS.flatMap(({ key }) => [
+        formatNumber(medianOf(series, name, key), key === 'listMs' ? 2 : 0),
+        formatRatio(pairedRatio(series, name, 'twilio', key)),
+      ]),
+    ]);
+    return {
+      series,
+      section: {
+        title: 'Client CPU per request',
+        description:
+          `CPU time (user + system) of the client process only; the stub server runs in its own process. ` +
+          `Each client lives in its own process, warmed up first; a round runs ${calls} sequential creates, ` +
+          `${calls * 2} creates 16 at a time, and ${context.quick ? 1 : 2} walk(s) of 1,000 tasks in pages of 50. ` +
+          `Medians over rounds; ratios are paired per round against twilio.`,
+        tables: [
+          {
+            columns: ['client', ...METRICS.flatMap(({ label }) => [label, '× twilio'])],
+            rows,
+          },
+        ],
+      },
+    };
+  } finally {
+    await Promise.all([...workers.values()].map((worker) => worker.stop()));
+  }
+}

@@ -1,0 +1,184 @@
+/** Emulator throughput and memory, in-process and over HTTP, from a child started with --expose-gc. */
+import { Agent, request } from 'node:http';
+import { median } from '../harness.js';
+import { runProcess, startService, TS_NODE_ARGS } from '../processes.js';
+import { formatNumber, formatRatio, type GoalCheck, type Section } from '../report.js';
+import type { BenchContext } from './context.js';
+
+type ChildResult = { ok: true; [metric: string]: number | boolean } | { ok: false; error: string };
+
+async function runMode(mode: string, amount: number): Promise<ChildResult> {
+  const { stdout } = await runProcess(
+    process.execPath,
+    ['--expose-gc', ...TS_NODE_ARGS, 'src/emulator-bench.ts', mode, String(amount)],
+    { timeoutMs: 300_000 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
+}
+
+/** Runs a mode `rounds` times and returns the median of each metric, or the first error. */
+async function medianOfRuns(
+  mode: string,
+  amount: number,
+  rounds: number,
+): Promise<{ metrics: Record<string, number> } | { error: string }> {
+  const runs: ChildResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const result = await runMode(mode, amount);
+    if (!result.ok) return { error: result.error };
+    runs.push(result);
+  }
+  const metrics: Record<string, number> = {};
+  for (const key of Object.keys(runs[0]!).filter((name) => name !== 'ok')) {
+    metrics[key] = median(runs.map((run) => Number((run as Record<string, unknown>)[key])));
+  }
+  return { metrics };
+}
+
+interface ServedEmulator {
+  url: string;
+  workspaceSid: string;
+  taskSid: string;
+  authorization: string;
+}
+
+/** 16 keep-alive clients alternate fetching a task and creating one, for `durationMs`. */
+async function httpRequestsPerSecond(durationMs: number): Promise<number> {
+  const service = await startService<ServedEmulator>([...TS_NODE_ARGS, 'src/emulator-bench.ts', 'serve']);
+  const { url, workspaceSid, taskSid, authorization } = service.announcement;
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const form = 'Attributes=%7B%22type%22%3A%22support%22%7D&Priority=5';
+  const send = (method: string, path: string) =>
+    new Promise<void>((resolve, reject) => {
+      const headers: Record<string, string> = { authorization };
+      if (method === 'POST') {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        headers['content-length'] = String(form.length);
+      }
+      const req = request(`${url}${path}`, { method, headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200 || res.statusCode === 201
+            ? resolve()
+            : reject(new Error(`${method} ${path} answered ${res.statusCode}`)),
+        );
+      });
+      req.on('error', reject);
+      req.end(method === 'POST' ? form : undefined);
+    });
+  try {
+    let completed = 0;
+    const start = performance.now();
+    const lane = async () => {
+      for (let index = 0; performance.now() - start < durationMs && index < 1_000_000; index++) {
+        if (index % 2 === 0) await send('GET', `/v1/Workspaces/${workspaceSid}/Tasks/${taskSid}`);
+        else await send('POST', `/v1/Workspaces/${workspaceSid}/Tasks`);
+        completed += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, lane));
+    return completed / ((performance.now() - start) / 1000);
+  } finally {
+    agent.destroy();
+    await service.stop();
+  }
+}
+
+/** Measures the emulator figures its issues ask for. */
+export async function measureEmulator(
+  context: BenchContext,
+): Promise<{ section: Section; goals: GoalCheck[] }> {
+  const rounds = context.quick ? 1 : 3;
+  const durationMs = context.quick ? 500 : 1500;
+  context.log('emulator: in-process calls');
+  const inProcess = await medianOfRuns('in-process', durationMs, rounds);
+  context.log('emulator: HTTP with 16 clients');
+  const httpRates: number[] = [];
+  for (let round = 0; round < rounds; round++) httpRates.push(await httpRequestsPerSecond(durationMs));
+  const http = median(httpRates);
+  context.log('emulator: lifecycles');
+  const lifecycle = await medianOfRuns('lifecycle', durationMs, rounds);
+  context.log('emulator: routing cost by worker count');
+  const routing = await medianOfRuns('routing', durationMs, rounds);
+  context.log('emulator: memory per idle task');
+  const memory = await medianOfRuns('memory', context.quick ? 5000 : 20_000, rounds);
+
+  const rows: string[][] = [];
+  const goals: GoalCheck[] = [];
+  const notes: string[] = [];
+  const unavailable = (what: string, error: string) => {
+    rows.push([what, 'not measured', error]);
+    notes.push(`${what}: not measured, the emulator failed with "${error}".`);
+  };
+  if ('metrics' in inProcess) {
+    const raw = inProcess.metrics.rawCallsPerSecond!;
+    rows.push(['in-process API calls (raw `emulator.fetch`)', `${formatNumber(raw, 0)}/s`, '≥ 20,000/s']);
+    rows.push([
+      'in-process API calls through the core client',
+      `${formatNumber(inProcess.metrics.coreCallsPerSecond!, 0)}/s`,
+      '(for reference)',
+    ]);
+    goals.push({
+      goal: 'emulator in-process at least 20,000 calls/s',
+      measured: `${formatNumber(raw, 0)}/s`,
+      met: raw >= 20_000,
+    });
+  } else unavailable('in-process API calls', inProcess.error);
+  rows.push(['HTTP on loopback, 16 concurrent clients', `${formatNumber(http, 0)} req/s`, '≥ 5,000 req/s']);
+  goals.push({
+    goal: 'emulator over HTTP at least 5,000 req/s (16 clients)',
+    measured: `${formatNumber(http, 0)}/s`,
+    met: http >= 5000,
+  });
+  if ('metrics' in lifecycle) {
+    const rate = lifecycle.metrics.lifecyclesPerSecond!;
+    rows.push(['task lifecycles, 1,000 workers, 10 queues', `${formatNumber(rate, 0)}/s`, '≥ 5,000/s']);
+    goals.push({
+      goal: 'emulator at least 5,000 task lifecycles/s',
+      measured: `${formatNumber(rate, 0)}/s`,
+      met: rate >= 5000,
+    });
+  } else unavailable('task lifecycles', lifecycle.error);
+  if ('metrics' in routing) {
+    const small = routing.metrics.us100!;
+    const large = routing.metrics.us10000!;
+    rows.push(['routed task (create + route + cancel), 100 workers', formatNumber(small, 1, 'µs'), '']);
+    rows.push([
+      'routed task (create + route + cancel), 10,000 workers',
+      formatNumber(large, 1, 'µs'),
+      '≤ 2x the 100-worker cost',
+    ]);
+    goals.push({
+      goal: 'routing with 10,000 workers within 2x of 100',
+      measured: formatRatio(large / small),
+      met: large / small <= 2,
+    });
+  } else unavailable('routing cost by worker count', routing.error);
+  if ('metrics' in memory) {
+    const bytes = memory.metrics.bytesPerTask!;
+    rows.push(['heap per idle task', formatNumber(bytes, 0, 'B'), '< 2,048 B']);
+    goals.push({
+      goal: 'emulator memory per idle task under 2 KB',
+      measured: formatNumber(bytes, 0, 'B'),
+      met: bytes < 2048,
+    });
+  } else unavailable('memory per idle task', memory.error);
+  notes.push(
+    'Soak: the emulator package ships no soak function or test yet, so no longer soak run is part of this benchmark.',
+  );
+
+  return {
+    goals,
+    section: {
+      title: 'Emulator',
+      description:
+        `Each figure comes from a fresh child process (with --expose-gc), median of ${rounds} run(s) of ` +
+        `${durationMs} ms. In-process: a create, a fetch and a workspace read per step. HTTP: the emulator's ` +
+        `own server in a child, 16 keep-alive node:http clients in this process alternating a fetch and a ` +
+        `create. Lifecycle: create, read its reservation, accept it, complete the task. Memory: heap growth ` +
+        `after garbage collection per pending task created by the seeder.`,
+      tables: [{ columns: ['measurement', 'result', 'target'], rows }],
+      notes,
+    },
+  };
+}

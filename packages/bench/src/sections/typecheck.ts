@@ -1,0 +1,69 @@
+/** Consumer type-check cost: `tsc --noEmit` on a one-file consumer of each library vs a trivial file. */
+import { createRequire } from 'node:module';
+import { alternate, medianOf, pairedRatio } from '../harness.js';
+import { runProcess } from '../processes.js';
+import { formatNumber, formatRatio, type Section } from '../report.js';
+import { parseExitReport } from './cold-start.js';
+import type { BenchContext } from './context.js';
+
+/** Compiler options of a typical strict Node consumer (the defaults `tsc --init` writes, plus NodeNext). */
+export const CONSUMER_TSC_FLAGS = [
+  '--noEmit',
+  '--strict',
+  '--skipLibCheck',
+  '--target',
+  'es2022',
+  '--module',
+  'nodenext',
+  '--moduleResolution',
+  'nodenext',
+  '--types',
+  'node',
+];
+
+/** Consumers by name; `trivial` is the baseline. */
+export const CONSUMERS = ['trivial', 'fetch', 'core', 'resources', 'twilio'];
+
+const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+/** Type-checks each consumer in alternation. */
+export async function measureTypecheck(context: BenchContext) {
+  const variants = CONSUMERS.map((name) => ({
+    name,
+    async measure() {
+      const result = await runProcess(
+        process.execPath,
+        ['--import', './src/exit-report.mjs', TSC, ...CONSUMER_TSC_FLAGS, `consumers/${name}.ts`],
+        { timeoutMs: 120_000 },
+      );
+      return { wallMs: result.wallMs, maxRssMb: parseExitReport(result.stderr).maxRssKb / 1024 };
+    },
+  }));
+  const rounds = context.quick ? 2 : 5;
+  const series = await alternate(variants, {
+    rounds,
+    warmupRounds: 1,
+    onRound: (round) => context.log(`type-check: round ${round + 1} done`),
+  });
+  const section: Section = {
+    title: 'Consumer type-check',
+    description:
+      `\`tsc ${CONSUMER_TSC_FLAGS.join(' ')} consumers/<name>.ts\` (whole process: start-up, lib files, the ` +
+      `consumer and the declarations it reaches). Each consumer creates a client, creates a task and lists ` +
+      `tasks; \`trivial\` exports a constant. ${rounds} alternating rounds after one warm-up.`,
+    tables: [
+      {
+        columns: ['consumer', 'wall time', '× trivial', '× twilio', 'peak RSS', '× trivial'],
+        rows: CONSUMERS.map((name) => [
+          name,
+          formatNumber(medianOf(series, name, 'wallMs'), 0, 'ms'),
+          formatRatio(pairedRatio(series, name, 'trivial', 'wallMs')),
+          formatRatio(pairedRatio(series, name, 'twilio', 'wallMs')),
+          formatNumber(medianOf(series, name, 'maxRssMb'), 1, 'MiB'),
+          formatRatio(pairedRatio(series, name, 'trivial', 'maxRssMb')),
+        ]),
+      },
+    ],
+  };
+  return { section, series };
+}
