@@ -1,4 +1,4 @@
-import { type components, DEFAULT_BASE_URL, type OperationId, type operations } from '@taskrouter/core';
+import { DEFAULT_BASE_URL, type OperationId, type operations, type Schemas } from '@taskrouter/core';
 import { VirtualClock } from './clock.js';
 import {
   answerFor,
@@ -27,8 +27,6 @@ import { newAuthToken, newSid } from './sid.js';
 import { isSid } from '@taskrouter/core';
 import { type InstructionRecord, Store, type WorkspaceState } from './state.js';
 
-type Schemas = components['schemas'];
-
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
   /** Account the emulator belongs to (`AC…`); a random one when omitted. */
@@ -52,7 +50,8 @@ export type SeedValue =
   | readonly string[]
   | { readonly [key: string]: unknown };
 
-type FormBody<Op extends OperationId> = operations[Op] extends {
+/** The form fields of an operation's request body, as the spec declares them. */
+export type OperationFormBody<Op extends OperationId> = operations[Op] extends {
   requestBody?: { content: { 'application/x-www-form-urlencoded': infer Body } };
 }
   ? Body
@@ -62,7 +61,7 @@ type FormBody<Op extends OperationId> = operations[Op] extends {
  * Parameters of a create operation with their PascalCase names; values may be plain JSON for
  * `Attributes` and `Configuration`, numbers, booleans, dates or string lists.
  */
-export type SeedInput<Op extends OperationId> = { [Key in keyof FormBody<Op>]?: SeedValue };
+export type SeedInput<Op extends OperationId> = { [Key in keyof OperationFormBody<Op>]?: SeedValue };
 
 /**
  * Creates resources directly, through the same validation as the REST API, without HTTP or

@@ -63,6 +63,7 @@ export function recordEvent(source: EventSource, workspace: WorkspaceState, even
     taskChannelSid: event.taskChannelSid ?? null,
   };
   workspace.events.set(record.sid, record);
+  source.store.listener.onEvent(workspace, record);
   return record;
 }
 

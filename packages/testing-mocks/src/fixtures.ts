@@ -1,7 +1,5 @@
-import type { components } from '@taskrouter/core';
+import type { Schemas } from '@taskrouter/core';
 import { createEmulator, type Emulator } from './emulator.js';
-
-type Schemas = components['schemas'];
 
 /** A list page: the items under their key, and a correct `meta`. */
 export type FixturePage<Key extends string, Item> = { [K in Key]: Item[] } & { meta: Schemas['list_meta'] };

@@ -11,6 +11,7 @@ export {
   type EmulatorInspector,
   type EmulatorOptions,
   type EmulatorSeeder,
+  type OperationFormBody,
   type SeedInput,
   type SeedValue,
 } from './emulator.js';

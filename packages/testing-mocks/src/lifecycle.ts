@@ -92,9 +92,65 @@ export function createReservation(
   );
   const queue = task.taskQueueSid ? workspace.taskQueues.get(task.taskQueueSid) : undefined;
   if (!workspace.record.multiTaskEnabled && queue?.reservationActivitySid) {
+    if (worker.activitySid !== queue.reservationActivitySid) {
+      reservation.activityBeforeReservation = worker.activitySid;
+    }
     changeWorkerActivity(source, workspace, worker, queue.reservationActivitySid);
   }
   return reservation;
+}
+
+/**
+ * pending → rejected. The worker moves to `activitySid` when given; otherwise it gets back the
+ * activity it had before the queue's reservation activity replaced it, if that happened.
+ */
+export function rejectReservation(
+  source: EventSource,
+  workspace: WorkspaceState,
+  reservation: ReservationRecord,
+  activitySid: string | undefined,
+): void {
+  endPendingReservation(source, workspace, reservation, 'rejected');
+  const worker = workspace.workers.get(reservation.workerSid);
+  const next = activitySid ?? reservation.activityBeforeReservation;
+  if (worker && next !== undefined && workspace.activities.has(next)) {
+    changeWorkerActivity(source, workspace, worker, next);
+  }
+}
+
+/**
+ * Puts a task in a queue: `task-queue.moved` when it leaves another one, then
+ * `task-queue.entered`. The caller bumps the task's version when that is due.
+ */
+export function enterQueue(
+  source: EventSource,
+  workspace: WorkspaceState,
+  task: TaskRecord,
+  queueSid: string,
+): void {
+  const previousSid = task.taskQueueSid;
+  if (previousSid === queueSid) return;
+  task.taskQueueSid = queueSid;
+  task.taskQueueEnteredAt = source.store.clock.nowMs();
+  const queueName = (sid: string) => workspace.taskQueues.get(sid)?.friendlyName ?? sid;
+  if (previousSid !== null) {
+    recordEvent(source, workspace, {
+      ...taskEventFields(source, workspace, task),
+      eventType: 'task-queue.moved',
+      description: `Task ${task.sid} moved from TaskQueue ${queueName(previousSid)} to ${queueName(queueSid)}`,
+      data: {
+        ...taskEventData(source.store, workspace, task),
+        task_queue_previous_sid: previousSid,
+        task_queue_previous_name: queueName(previousSid),
+      },
+      taskQueueSid: previousSid,
+    });
+  }
+  recordEvent(source, workspace, {
+    ...taskEventFields(source, workspace, task),
+    eventType: 'task-queue.entered',
+    description: `Task ${task.sid} entered TaskQueue ${queueName(queueSid)}`,
+  });
 }
 
 /** pending → accepted: the task is assigned and the task's other pending reservations are rescinded. */
@@ -200,9 +256,12 @@ export function recordTaskEvent(
   eventType: string,
   description: string,
 ): void {
-  recordEvent(source, workspace, {
-    eventType,
-    description,
+  recordEvent(source, workspace, { ...taskEventFields(source, workspace, task), eventType, description });
+}
+
+/** The fields every event about a task carries. */
+function taskEventFields(source: EventSource, workspace: WorkspaceState, task: TaskRecord) {
+  return {
     resourceType: 'task',
     resourceSid: task.sid,
     resourcePath: `${workspace.path}/Tasks/${task.sid}`,
@@ -211,7 +270,7 @@ export function recordTaskEvent(
     taskQueueSid: task.taskQueueSid,
     workflowSid: task.workflowSid,
     taskChannelSid: task.taskChannelSid,
-  });
+  };
 }
 
 const RESERVATION_EVENTS: Record<Exclude<ReservationStatus, 'pending'>, string> = {
@@ -242,6 +301,7 @@ function setReservationStatus(
   }
   reservation.status = status;
   touch(source, reservation);
+  source.store.listener.reservationChanged(workspace, reservation);
   recordReservationEvent(
     source,
     workspace,

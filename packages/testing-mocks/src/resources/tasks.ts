@@ -7,12 +7,13 @@ import {
   workspaceOf,
 } from '../context.js';
 import { badRequest, invalidParameter, missingParameter } from '../errors.js';
-import { type EventSource, recordEvent, taskEventData } from '../event-log.js';
+import type { EventSource } from '../event-log.js';
 import { expressionParameter } from '../expressions.js';
 import {
   cancelTask,
   completeTask,
   endPendingReservation,
+  enterQueue,
   recordTaskEvent,
   wrapUpTask,
 } from '../lifecycle.js';
@@ -53,7 +54,10 @@ export type TaskInput = Pick<
   | 'routingTarget'
 > & { virtualStartTime: number | null };
 
-/** Stores a validated task (pending) and records its events. */
+/**
+ * Stores a validated task (pending) and records its events: the routing engine places it in its
+ * first queue before `task.created`, and offers it to workers after.
+ */
 export function insertTask(source: EventSource, workspace: WorkspaceState, input: TaskInput): TaskRecord {
   const now = source.store.clock.nowMs();
   const task: TaskRecord = {
@@ -65,26 +69,14 @@ export function insertTask(source: EventSource, workspace: WorkspaceState, input
     addons: '{}',
     assignmentStatus: 'pending',
     reason: null,
-    taskQueueEnteredAt: input.taskQueueSid === null ? null : now,
+    taskQueueEnteredAt: null,
     ...input,
+    taskQueueSid: null,
     virtualStartTime: input.virtualStartTime ?? now,
   };
   workspace.tasks.set(task.sid, task);
-  if (task.taskQueueSid !== null) {
-    const queue = workspace.taskQueues.get(task.taskQueueSid);
-    recordEvent(source, workspace, {
-      eventType: 'task-queue.entered',
-      description: `Task ${task.sid} entered TaskQueue ${queue?.friendlyName ?? task.taskQueueSid}`,
-      resourceType: 'task',
-      resourceSid: task.sid,
-      resourcePath: `${workspace.path}/Tasks/${task.sid}`,
-      data: taskEventData(source.store, workspace, task),
-      taskSid: task.sid,
-      taskQueueSid: task.taskQueueSid,
-      workflowSid: task.workflowSid,
-      taskChannelSid: task.taskChannelSid,
-    });
-  }
+  if (input.taskQueueSid !== null) enterQueue(source, workspace, task, input.taskQueueSid);
+  source.store.listener.beforeTaskCreated(workspace, task);
   recordTaskEvent(source, workspace, task, 'task.created', `Task ${task.sid} created`);
   source.store.listener.onChange(workspace, { kind: 'task', sid: task.sid, action: 'created' });
   return task;
