@@ -106,17 +106,26 @@ export interface EmulatorSeeder {
 
 /** Reads the emulator's state as API bodies, unpaged and without time windows. */
 export interface EmulatorInspector {
+  /** Every workspace. */
   workspaces(): Schemas['taskrouter.v1.workspace'][];
+  /** The workspace's activities. */
   activities(workspaceSid: string): Schemas['taskrouter.v1.workspace.activity'][];
+  /** The workspace's task channels. */
   taskChannels(workspaceSid: string): Schemas['taskrouter.v1.workspace.task_channel'][];
+  /** The workspace's task queues. */
   taskQueues(workspaceSid: string): Schemas['taskrouter.v1.workspace.task_queue'][];
+  /** The workspace's workers. */
   workers(workspaceSid: string): Schemas['taskrouter.v1.workspace.worker'][];
+  /** One worker's channels. */
   workerChannels(
     workspaceSid: string,
     workerSid: string,
   ): Schemas['taskrouter.v1.workspace.worker.worker_channel'][];
+  /** The workspace's workflows. */
   workflows(workspaceSid: string): Schemas['taskrouter.v1.workspace.workflow'][];
+  /** The workspace's tasks, in every status. */
   tasks(workspaceSid: string): Schemas['taskrouter.v1.workspace.task'][];
+  /** The workspace's reservations, as seen below their tasks. */
   reservations(workspaceSid: string): Schemas['taskrouter.v1.workspace.task.task_reservation'][];
   /** Every recorded event, oldest first. */
   events(workspaceSid: string): Schemas['taskrouter.v1.workspace.event'][];
@@ -134,7 +143,9 @@ export interface Emulator {
   readonly credentials: { readonly accountSid: string; readonly authToken: string };
   /** Virtual time: `now()`, `advance(ms)`. */
   readonly clock: VirtualClock;
+  /** Creates resources directly, with the API's validation. */
   readonly seed: EmulatorSeeder;
+  /** Reads the whole state as API bodies. */
   readonly inspect: EmulatorInspector;
   /** Forgets every workspace and pending timer. Credentials, clock time and servers stay. */
   reset(): void;
