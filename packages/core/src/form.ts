@@ -22,9 +22,16 @@ function formatDateField(date: Date, field: string): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** With the `u` flag a surrogate pair is one code point, so this only matches a lone half. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 function encodeScalar(value: unknown, field: string): string {
   switch (typeof value) {
     case 'string':
+      // Sent as is, a lone surrogate would silently become U+FFFD on the wire.
+      if (LONE_SURROGATE.test(value)) {
+        throw new TaskRouterValidationError(field, 'contains a lone surrogate, which is not valid Unicode');
+      }
       return value;
     case 'boolean':
       return value ? 'true' : 'false';
