@@ -28,12 +28,13 @@ export const PLATFORMS: readonly Platform[] = ['node', 'browser', 'neutral'];
 /** The create-task apps, each doing the same job with a different library. */
 export const APP_TARGETS: readonly BundleTarget[] = [
   { id: 'app:resources', source: { file: 'src/apps/resources.mjs' } },
+  { id: 'app:resources-class', source: { file: 'src/apps/resources-class.mjs' } },
   { id: 'app:core', source: { file: 'src/apps/core.mjs' } },
   { id: 'app:fetch', source: { file: 'src/apps/fetch.mjs' } },
   { id: 'app:twilio', source: { file: 'src/apps/twilio.mjs' } },
 ];
 
-/** Every public entry point of the toolkit's packages. */
+/** Every public entry point of the toolkit's packages (all of them bundle for node). */
 export const PACKAGE_TARGETS: readonly BundleTarget[] = [
   { id: '@taskrouter/core', source: { reexport: '@taskrouter/core' } },
   { id: '@taskrouter/resources', source: { reexport: '@taskrouter/resources' } },
@@ -97,3 +98,20 @@ export async function measureBundle(
     return { ok: false, error: first + more };
   }
 }
+
+/** Path of the budget file, relative to this package. */
+export const BUDGET_FILE = 'budgets.json';
+
+/** One budget: the gzip size recorded when it was last reviewed, and the most it may grow to. */
+export interface Budget {
+  /** Minified + gzip bytes (node platform) when the budget was last reviewed. */
+  recordedGzipBytes: number;
+  /** A bundle above this many minified + gzip bytes fails the budget test. */
+  maxGzipBytes: number;
+}
+
+/** The targets whose size is budgeted: our apps and packages, not the baselines. */
+export const BUDGETED_TARGETS: readonly BundleTarget[] = [
+  ...APP_TARGETS.filter((target) => target.id !== 'app:twilio' && target.id !== 'app:fetch'),
+  ...PACKAGE_TARGETS,
+];

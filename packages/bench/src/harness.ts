@@ -1,6 +1,6 @@
 /**
  * Alternating measurement: every round runs each variant once, in an order that rotates from round
- * to round (and reverses on odd rounds) so drift of the machine (other load, thermal state, caches)
+ * to round (and runs backwards every other full rotation) so drift of the machine (other load, thermal state, caches)
  * hits all variants alike. Results are medians, and ratios are paired: the ratio of two variants is
  * the median over rounds of their per-round ratio, which cancels what a round shares.
  */
@@ -25,11 +25,14 @@ export interface AlternationPlan {
   onRound?(round: number): void;
 }
 
-/** Order of the variants in a given round: rotated by the round number, reversed on odd rounds. */
+/**
+ * Order of the variants in a given round: rotated by the round number, and reversed during every
+ * other full rotation, so each variant runs in each position and after each other variant alike.
+ */
 export function roundOrder<T>(items: readonly T[], round: number): T[] {
   const shift = round % items.length;
   const rotated = [...items.slice(shift), ...items.slice(0, shift)];
-  return round % 2 === 1 ? rotated.reverse() : rotated;
+  return Math.floor(round / items.length) % 2 === 1 ? rotated.reverse() : rotated;
 }
 
 /** Runs the variants in alternation and returns their samples. */
