@@ -193,25 +193,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   let counter = 0;
 
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const headers = request.headers;
-    let body: string | null = null;
-    if (request.body !== null) {
-      if (Number(headers.get('content-length') ?? 0) > MAX_BODY_BYTES)
-        return toResponse(answerFor(tooLarge()));
-      body = await request.text();
-    }
-    return toResponse(
-      answer({
-        method: request.method,
-        url: new URL(request.url),
-        authorization: headers.get('authorization'),
-        ifMatch: headers.get('if-match'),
-        contentType: headers.get('content-type'),
-        body,
-        sourceIpAddress: '127.0.0.1',
-      }),
-    );
+    const call = plainCall(input, init) ?? (await readRequest(new Request(input, init)));
+    return toResponse(call === null ? answerFor(tooLarge()) : answer(call));
   };
 
   const workspace = (sid: string): WorkspaceState => {
@@ -342,6 +325,57 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     close: async () => {
       await Promise.all([...servers].map((server) => server.close()));
     },
+  };
+}
+
+/**
+ * The call described by a URL and a plain `init` (string, URLSearchParams or no body), read
+ * without building a Request; undefined when only a Request can interpret the arguments.
+ */
+function plainCall(input: RequestInfo | URL, init: RequestInit | undefined): IncomingCall | undefined {
+  if (input instanceof Request) return undefined;
+  const body = init?.body;
+  if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof URLSearchParams)) {
+    return undefined;
+  }
+  const headers = init?.headers;
+  const header = (name: string): string | null => {
+    if (headers === undefined) return null;
+    if (headers instanceof Headers) return headers.get(name);
+    const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+    const found = entries.find(([key]) => key.toLowerCase() === name);
+    return found === undefined ? null : found[1];
+  };
+  const text = body === undefined || body === null ? null : String(body);
+  return {
+    method: (init?.method ?? 'GET').toUpperCase(),
+    url: new URL(input),
+    authorization: header('authorization'),
+    ifMatch: header('if-match'),
+    contentType:
+      header('content-type') ??
+      (body instanceof URLSearchParams ? 'application/x-www-form-urlencoded' : null),
+    body: text,
+    sourceIpAddress: '127.0.0.1',
+  };
+}
+
+/** Reads a Request into a call; null when its declared body is over the limit. */
+async function readRequest(request: Request): Promise<IncomingCall | null> {
+  const headers = request.headers;
+  let body: string | null = null;
+  if (request.body !== null) {
+    if (Number(headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return null;
+    body = await request.text();
+  }
+  return {
+    method: request.method,
+    url: new URL(request.url),
+    authorization: headers.get('authorization'),
+    ifMatch: headers.get('if-match'),
+    contentType: headers.get('content-type'),
+    body,
+    sourceIpAddress: '127.0.0.1',
   };
 }
 

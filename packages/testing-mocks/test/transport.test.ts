@@ -114,6 +114,46 @@ describe('routing and request shape', () => {
   });
 });
 
+describe('fetch arguments', () => {
+  test('every way of passing headers and bodies reaches the emulator alike', async () => {
+    const { emulator } = setup();
+    const authorization = `Basic ${btoa(`${emulator.credentials.accountSid}:${emulator.credentials.authToken}`)}`;
+    const url = `${emulator.baseUrl}/v1/Workspaces`;
+    const form = 'FriendlyName=Form';
+    const answers = await Promise.all([
+      emulator.fetch(url, {
+        method: 'post',
+        headers: { Authorization: authorization },
+        body: new URLSearchParams({ FriendlyName: 'A' }),
+      }),
+      emulator.fetch(new URL(url), {
+        method: 'POST',
+        headers: [['authorization', authorization]],
+        body: form,
+      }),
+      emulator.fetch(url, {
+        method: 'POST',
+        headers: new Headers({ authorization }),
+        body: new Blob([form]),
+      }),
+      emulator.fetch(
+        new Request(url, {
+          method: 'POST',
+          headers: { authorization },
+          body: new URLSearchParams({ FriendlyName: 'D' }),
+        }),
+      ),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201, 201]);
+    expect(
+      emulator.inspect
+        .workspaces()
+        .map((workspace) => workspace.friendly_name)
+        .sort(),
+    ).toEqual(['A', 'D', 'Form', 'Form']);
+  });
+});
+
 describe('paging', () => {
   test('meta links, PageSize bounds and forged tokens', async () => {
     const { api } = setup();

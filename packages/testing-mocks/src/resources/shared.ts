@@ -59,17 +59,24 @@ export function availableCapacityPercentage(channel: WorkerChannelRecord): numbe
 
 /**
  * Names a worker expression can read besides the worker's attributes: `sid`, `friendly_name`,
- * `activity_sid`, `activity_name` and `channel.<unique_name>.<field>` (built only when read).
+ * `activity_sid`, `activity_name` and `channel.<unique_name>.<field>` (built only when read,
+ * so always current). They are set on `base`, over any attribute of the same name.
  */
-export function workerScopes(workspace: WorkspaceState, worker: WorkerRecord): Record<string, unknown> {
-  const scopes: Record<string, unknown> = {
-    sid: worker.sid,
-    friendly_name: worker.friendlyName,
-    activity_sid: worker.activitySid,
-    activity_name: workspace.activities.get(worker.activitySid)?.friendlyName ?? null,
-  };
-  Object.defineProperty(scopes, 'channel', { enumerable: true, get: () => channelFields(workspace, worker) });
-  return scopes;
+export function workerScopes(
+  workspace: WorkspaceState,
+  worker: WorkerRecord,
+  base: Record<string, unknown> = {},
+): Record<string, unknown> {
+  base.sid = worker.sid;
+  base.friendly_name = worker.friendlyName;
+  base.activity_sid = worker.activitySid;
+  base.activity_name = workspace.activities.get(worker.activitySid)?.friendlyName ?? null;
+  Object.defineProperty(base, 'channel', {
+    enumerable: true,
+    configurable: true,
+    get: () => channelFields(workspace, worker),
+  });
+  return base;
 }
 
 function channelFields(workspace: WorkspaceState, worker: WorkerRecord): Record<string, unknown> {
