@@ -71,6 +71,7 @@ export {
 export { type SidPrefix, assertSid, isSid } from './sid.js';
 export { decodeForm, encodeForm, formatTwilioDate } from './form.js';
 export {
+  type NodeWebhookRequest,
   type ValidateWebhookOptions,
   type WebhookParams,
   computeRequestSignature,

@@ -105,10 +105,75 @@ export async function validateRequestSignature(
 /** Options of {@link validateWebhookRequest}. */
 export interface ValidateWebhookOptions {
   /**
-   * The public URL Twilio called, when it differs from `request.url` (behind a proxy or a
-   * load balancer that rewrites the host or scheme).
+   * The public URL Twilio called, when it differs from the request's own URL (behind a proxy or
+   * a load balancer that rewrites the host or scheme).
    */
   url?: string;
+}
+
+/**
+ * An incoming request the way Node's `http` module and the frameworks built on it (Express,
+ * Fastify, Koa's `ctx.req`) present it, with its body already read.
+ */
+export interface NodeWebhookRequest {
+  /** Path and query as received, such as `/taskrouter/events?tenant=eu` (Express: `originalUrl`). */
+  url?: string | undefined;
+  /** Header names in lower case, as Node gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  /**
+   * The body: its raw text or bytes, or the form fields a body parser made of it
+   * (`express.urlencoded()`). Leave out for a GET webhook.
+   */
+  body?: string | Uint8Array | Record<string, unknown> | undefined;
+}
+
+/** What the signature check needs, whichever kind of request carried it. */
+interface ReceivedWebhook {
+  signature: string | null;
+  url: string;
+  isForm: boolean;
+  body: string | WebhookParams;
+}
+
+async function fromFetchRequest(request: Request): Promise<ReceivedWebhook> {
+  return {
+    signature: request.headers.get('X-Twilio-Signature'),
+    url: request.url,
+    isForm: request.headers.get('Content-Type')?.includes('application/x-www-form-urlencoded') ?? false,
+    body: request.body === null ? '' : await request.clone().text(),
+  };
+}
+
+function fromNodeRequest(request: NodeWebhookRequest): ReceivedWebhook | undefined {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+  };
+  const { body } = request;
+  let received: string | WebhookParams;
+  if (body === undefined) received = '';
+  else if (typeof body === 'string') received = body;
+  else if (body instanceof Uint8Array) received = new TextDecoder().decode(body);
+  else {
+    // Fields from a body parser: only flat strings can have been signed.
+    const fields = Object.entries(body);
+    const flat = fields.every(
+      ([, value]) =>
+        typeof value === 'string' ||
+        (Array.isArray(value) && value.every((each) => typeof each === 'string')),
+    );
+    if (!flat) return undefined;
+    received = Object.fromEntries(fields) as WebhookParams;
+  }
+  return {
+    signature: header('x-twilio-signature'),
+    // Twilio calls public URLs, normally https ones; options.url covers the rest.
+    url: `https://${header('host') ?? ''}${request.url ?? '/'}`,
+    isForm:
+      typeof received !== 'string' ||
+      (header('content-type')?.includes('application/x-www-form-urlencoded') ?? false),
+    body: received,
+  };
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -117,11 +182,15 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 /**
- * Validates a webhook given as a Fetch API `Request` (assignment callbacks, event callbacks):
- * reads the `X-Twilio-Signature` header and the form body, then checks the signature. For
- * JSON-bodied webhooks, whose URL carries `bodySHA256`, the body's hash is checked too. The
- * request itself is left unread, so the handler can still consume its body.
+ * Validates an incoming webhook (assignment callback, event callback) in one call: reads the
+ * `X-Twilio-Signature` header and the body, then checks the signature. Accepts a Fetch API
+ * `Request`, whose body is left unread for the handler, or a Node request whose body was
+ * already read (see {@link NodeWebhookRequest}; its URL is taken as `https://{Host}{url}`
+ * unless `options.url` says otherwise). For JSON-bodied webhooks, whose URL carries
+ * `bodySHA256`, the body's hash is checked too. Resolves to `false` for a missing or wrong
+ * signature.
  *
+ * @throws {@link TaskRouterValidationError} when `authToken` is empty.
  * @example
  * ```ts
  * export async function POST(request: Request): Promise<Response> {
@@ -133,26 +202,40 @@ async function sha256Hex(text: string): Promise<string> {
  *   return Response.json({ instruction: 'accept' });
  * }
  * ```
+ * @example
+ * ```ts
+ * // Express, with app.use(express.urlencoded({ extended: false }))
+ * app.post('/taskrouter/assignment', async (req, res) => {
+ *   const incoming = { url: req.originalUrl, headers: req.headers, body: req.body };
+ *   if (!(await validateWebhookRequest(incoming, process.env.TWILIO_AUTH_TOKEN!))) {
+ *     return res.sendStatus(403);
+ *   }
+ *   res.json({ instruction: 'accept' });
+ * });
+ * ```
  */
 export async function validateWebhookRequest(
-  request: Request,
+  request: Request | NodeWebhookRequest,
   authToken: string,
   options: ValidateWebhookOptions = {},
 ): Promise<boolean> {
-  const signature = request.headers.get('X-Twilio-Signature');
-  if (signature === null) return false;
-  const url = options.url ?? request.url;
-  const body = request.body === null ? '' : await request.clone().text();
+  const received =
+    typeof (request.headers as Headers).get === 'function'
+      ? await fromFetchRequest(request as Request)
+      : fromNodeRequest(request as NodeWebhookRequest);
+  if (received === undefined || received.signature === null) return false;
+  const url = options.url ?? received.url;
   let bodyHash: string | null = null;
   try {
     bodyHash = new URL(url).searchParams.get('bodySHA256');
   } catch {
     return false;
   }
+  const { body, signature } = received;
   if (bodyHash !== null) {
-    if ((await sha256Hex(body)) !== bodyHash.toLowerCase()) return false;
+    if (typeof body !== 'string' || (await sha256Hex(body)) !== bodyHash.toLowerCase()) return false;
     return validateRequestSignature(authToken, signature, url);
   }
-  const isForm = request.headers.get('Content-Type')?.includes('application/x-www-form-urlencoded') ?? false;
-  return validateRequestSignature(authToken, signature, url, isForm ? decodeForm(body) : {});
+  const params = typeof body !== 'string' ? body : received.isForm ? decodeForm(body) : {};
+  return validateRequestSignature(authToken, signature, url, params);
 }

@@ -40,12 +40,13 @@ describe('round trip', () => {
         const input: Record<string, unknown> = { ...fields, Attributes, Configuration };
         const decoded = decodeForm(encodeForm(input));
 
-        const expected: Record<string, string | string[]> = {};
+        // A Map, so that a field named __proto__ stays a field.
+        const expected = new Map<string, string | string[]>();
         for (const [name, value] of Object.entries(fields)) {
           const texts = (Array.isArray(value) ? value : [value]).map(wireText);
           // An empty array sends nothing; one element sends the key once.
-          if (texts.length === 1) expected[name] = texts[0] as string;
-          else if (texts.length > 1) expected[name] = texts;
+          if (texts.length === 1) expected.set(name, texts[0] as string);
+          else if (texts.length > 1) expected.set(name, texts);
         }
         for (const [name, document] of [
           ['Attributes', Attributes],
@@ -53,9 +54,9 @@ describe('round trip', () => {
         ] as const) {
           if (document === undefined) continue;
           expect(JSON.parse(decoded[name] as string)).toEqual(JSON.parse(JSON.stringify(document)));
-          expected[name] = decoded[name] as string;
+          expected.set(name, decoded[name] as string);
         }
-        expect(decoded).toEqual(expected);
+        expect(decoded).toEqual(Object.fromEntries(expected));
       }),
       { numRuns: 300 },
     );
