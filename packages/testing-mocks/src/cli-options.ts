@@ -34,9 +34,11 @@ export function parseCliArguments(
   env: Readonly<Record<string, string | undefined>>,
 ): CliSettings {
   let values: Record<string, string | boolean | undefined>;
+  // `pnpm mock -- --port 4010` hands the separator on; options follow it.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args,
       options: {
         port: { type: 'string' },
         host: { type: 'string' },

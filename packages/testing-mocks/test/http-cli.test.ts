@@ -99,6 +99,7 @@ describe('CLI options', () => {
     );
     expect(() => parseCliArguments(['--verbose'], {})).toThrow(CliUsageError);
     expect(parseCliArguments(['-h'], {}).help).toBe(true);
+    expect(parseCliArguments(['--', '--port', '4010'], {}).listen.port).toBe(4010);
   });
 });
 
