@@ -146,7 +146,7 @@ say(9, `After 95 s of (virtual) work the task is ${completed.assignment_status}:
 const { data: events } = await client.GET('/v1/Workspaces/{WorkspaceSid}/Events', {
   params: { path: { WorkspaceSid }, query: { TaskSid: task.sid, PageSize: 50 } },
 });
-const eventTypes = events.events.map((event) => event.event_type).reverse();
+const eventTypes = events.events.map((event) => event.event_type);
 say(10, `Events of the task: ${eventTypes.join(' → ')}`);
 
 const { data: stats } = await client.GET('/v1/Workspaces/{WorkspaceSid}/CumulativeStatistics', {
