@@ -57,6 +57,22 @@ const isObject = (value: unknown): value is JsonObject =>
 
 const isAbsent = (value: unknown): value is null | undefined => value === undefined || value === null;
 
+/** Longest piece of a string value a problem message repeats. */
+const MAX_SHOWN_LENGTH = 80;
+
+/**
+ * A short rendering of an offending value for a problem message. It never throws and stays
+ * short whatever the input: a deeply nested or cyclic value is named by its kind, not serialised.
+ */
+function show(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > MAX_SHOWN_LENGTH ? `${value.slice(0, MAX_SHOWN_LENGTH)}…` : value);
+  }
+  if (Array.isArray(value)) return `an array of ${value.length} element${value.length === 1 ? '' : 's'}`;
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}
+
 const hasToJSON = (value: unknown): value is { toJSON(): unknown } =>
   typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function';
 
@@ -186,7 +202,7 @@ class ConfigurationReader {
     } else if (typeof queue !== 'string' || !QUEUE_SID_PATTERN.test(queue)) {
       this.report(
         `${path}.${queueKey}`,
-        `must be a TaskQueue SID (WQ followed by 32 hex digits), got ${JSON.stringify(queue)}`,
+        `must be a TaskQueue SID (WQ followed by 32 hex digits), got ${show(queue)}`,
       );
     } else {
       target.queue = queue;
@@ -219,7 +235,7 @@ class ConfigurationReader {
         if (!ORDER_BY_CLAUSE.test(clause)) {
           this.report(
             `${path}.order_by`,
-            `clause ${JSON.stringify(clause)} must look like "worker.<attribute> ASC" or "worker.<attribute> DESC"`,
+            `clause ${show(clause)} must look like "worker.<attribute> ASC" or "worker.<attribute> DESC"`,
           );
         }
       }
@@ -260,7 +276,7 @@ class ConfigurationReader {
   private readString(path: string, value: unknown): string | undefined {
     if (isAbsent(value) || (typeof value === 'string' && value.trim() === '')) return undefined;
     if (typeof value === 'string') return value;
-    this.report(path, `must be a string, got ${JSON.stringify(value)}`);
+    this.report(path, `must be a string, got ${show(value)}`);
     return undefined;
   }
 
@@ -269,7 +285,7 @@ class ConfigurationReader {
     if (isAbsent(value) || value === '') return undefined;
     const number = typeof value === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : value;
     if (typeof number !== 'number' || !Number.isFinite(number)) {
-      this.report(path, `must be a number or a numeric string, got ${JSON.stringify(value)}`);
+      this.report(path, `must be a number or a numeric string, got ${show(value)}`);
     } else if (!Number.isInteger(number)) {
       this.report(path, `must be a whole number, got ${number}`);
     } else if (number < min) {
@@ -291,10 +307,7 @@ class ConfigurationReader {
     } catch (error) {
       if (!(error instanceof ExpressionSyntaxError)) throw error;
     }
-    this.report(
-      path,
-      `must reference a task attribute such as "task.agent_sid", got ${JSON.stringify(reference)}`,
-    );
+    this.report(path, `must reference a task attribute such as "task.agent_sid", got ${show(reference)}`);
     return reference;
   }
 

@@ -142,13 +142,29 @@ function trace(expression: Expression, attributes: unknown): ConditionTrace {
   };
 }
 
+/** Longest rendering of an attribute value an explanation repeats. */
+const MAX_SHOWN_LENGTH = 120;
+
+/** An attribute value as JSON for an explanation; cyclic or absurdly deep values are named instead. */
+function showValue(value: unknown): string {
+  let text: string;
+  try {
+    text = String(JSON.stringify(value));
+  } catch {
+    text = Array.isArray(value)
+      ? 'an array that cannot be shown as JSON'
+      : 'an object that cannot be shown as JSON';
+  }
+  return text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH)}…` : text;
+}
+
 function failedConditions(node: ConditionTrace, expression: Expression): string[] {
   if (node.result) return [];
   if (expression.type === 'logical') {
     return expression.operands.flatMap((operand, i) => failedConditions(node.operands![i]!, operand));
   }
   const keys = [expression.left, expression.right].flatMap((operand, i) =>
-    operand.type === 'key' ? [`${printKey(operand.path)} is ${JSON.stringify(node.values![i])}`] : [],
+    operand.type === 'key' ? [`${printKey(operand.path)} is ${showValue(node.values![i])}`] : [],
   );
   return [
     keys.length === 0 ? `${node.expression} is false` : `${node.expression} is false (${keys.join(', ')})`,
