@@ -12,7 +12,6 @@ import {
 } from './dispatch.js';
 import { invalidParameter, notFound } from './errors.js';
 import { type EmulatorServer, type ListenOptions, startHttpServer } from './http-server.js';
-import { createReservation } from './lifecycle.js';
 import { isoDate } from './render.js';
 import { renderActivity } from './resources/activities.js';
 import { renderEvent } from './resources/events.js';
@@ -23,6 +22,8 @@ import { renderTask } from './resources/tasks.js';
 import { renderWorker, renderWorkerChannel } from './resources/workers.js';
 import { renderWorkflow } from './resources/workflows.js';
 import { renderWorkspace } from './resources/workspaces.js';
+import { CallbackDeliveries } from './routing/callbacks.js';
+import { RoutingEngine } from './routing/engine.js';
 import { newAuthToken, newSid } from './sid.js';
 import { isSid } from '@taskrouter/core';
 import { type InstructionRecord, Store, type WorkspaceState } from './state.js';
@@ -39,6 +40,18 @@ export interface EmulatorOptions {
   startTime?: Date;
   /** Accept any Basic credentials instead of only {@link Emulator.credentials}. */
   acceptAnyCredentials?: boolean;
+  /**
+   * How time passes. `'virtual'`: only {@link VirtualClock.advance} moves it, so timeouts fire
+   * exactly when a test says. `'real'`: it follows wall time and timers fire on their own. When
+   * left out the clock is virtual until {@link Emulator.listen} starts a server, which switches
+   * it to real time.
+   */
+  clock?: 'virtual' | 'real';
+  /**
+   * The fetch that delivers event and assignment callbacks; defaults to `globalThis.fetch` at
+   * delivery time. Pass a function to capture callbacks in tests and answer them.
+   */
+  callbackFetch?: typeof globalThis.fetch;
 }
 
 /** A value the seeding helpers encode into a form field. */
@@ -149,6 +162,11 @@ export interface Emulator {
   readonly inspect: EmulatorInspector;
   /** Forgets every workspace and pending timer. Credentials, clock time and servers stay. */
   reset(): void;
+  /**
+   * Resolves once every callback delivery has finished and its answer has been acted on,
+   * including deliveries those answers caused.
+   */
+  idle(): Promise<void>;
   /** Starts a real HTTP server on this emulator's state. */
   listen(options?: ListenOptions): Promise<EmulatorServer>;
   /** Closes every server started by {@link Emulator.listen}. */
@@ -182,7 +200,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     throw new TypeError(`createEmulator: baseUrl must be an absolute URL, got '${baseUrl}'`);
   const origin = new URL(baseUrl).origin;
   const clock = new VirtualClock(options.startTime ?? new Date());
+  if (options.clock === 'real') clock.followWallTime();
   const store = new Store(accountSid, clock);
+  const deliveries = new CallbackDeliveries(
+    store,
+    authToken,
+    () => options.callbackFetch ?? globalThis.fetch,
+  );
+  const engine = new RoutingEngine(store, deliveries);
+  store.listener = engine;
   const policy: CredentialPolicy = {
     accountSid,
     authToken,
@@ -245,8 +271,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           'workerSid',
           `worker ${workerSid} already holds a pending reservation for task ${taskSid}`,
         );
-      const reservation = createReservation({ store, sourceIpAddress: '127.0.0.1' }, state, task, worker);
-      store.listener.onChange(state, { kind: 'reservation', sid: reservation.sid, action: 'created' });
+      const reservation = engine.reserve(state, task, worker)!;
       return renderReservation(state, reservation, origin, 'task') as never;
     },
   };
@@ -309,8 +334,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     clock,
     seed,
     inspect,
-    reset: () => store.clear(),
+    reset: () => {
+      engine.reset();
+      store.clear();
+    },
+    idle: () => deliveries.idle(),
     async listen(listenOptions) {
+      if (options.clock === undefined) clock.followWallTime();
       const server = await startHttpServer(answer, listenOptions);
       const tracked: EmulatorServer = {
         url: server.url,

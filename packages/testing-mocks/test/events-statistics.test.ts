@@ -11,18 +11,16 @@ async function busyWorkspace() {
     .activities[0];
   const alice = await api.post(`${ws.path}/Workers`, { FriendlyName: 'Alice', ActivitySid: available.sid });
   const bob = await api.post(`${ws.path}/Workers`, { FriendlyName: 'Bob' });
-  // Task A: queued, reserved after 30 s, accepted, completed.
+  // Task A: queued and reserved for Alice at once, accepted after 30 s, completed.
   const taskA = await api.post(`${ws.path}/Tasks`, { TaskQueueSid: queue.sid, Priority: 2 });
   emulator.clock.advance(30_000);
-  const reservation = emulator.seed.reservation(ws.sid, {
-    taskSid: taskA.body.sid,
-    workerSid: alice.body.sid,
-  });
+  const [reservation] = (await api.get(`${ws.path}/Tasks/${taskA.body.sid}/Reservations`)).body.reservations;
   await api.post(`${ws.path}/Tasks/${taskA.body.sid}/Reservations/${reservation.sid}`, {
     ReservationStatus: 'accepted',
   });
   await api.post(`${ws.path}/Tasks/${taskA.body.sid}`, { AssignmentStatus: 'completed' });
-  // Task B: canceled after 10 more seconds. Task C: still pending, on the chat channel.
+  // Task B: reserved for Alice, canceled after 10 more seconds. Task C: reserved for Alice on
+  // the chat channel.
   const taskB = await api.post(`${ws.path}/Tasks`, { Priority: 1 });
   emulator.clock.advance(10_000);
   await api.post(`${ws.path}/Tasks/${taskB.body.sid}`, { AssignmentStatus: 'canceled' });
@@ -60,8 +58,19 @@ describe('events', () => {
     expect(
       await types({ WorkerSid: alice.sid, EventType: 'reservation.accepted,reservation.completed' }),
     ).toEqual(['reservation.accepted', 'reservation.completed']);
-    expect(await types({ TaskQueueSid: queue.sid, EventType: 'task.created' })).toEqual(['task.created']);
-    expect(await types({ TaskChannel: 'chat' })).toEqual(['task-channel.created', 'task.created']);
+    expect(await types({ TaskQueueSid: queue.sid, EventType: 'task.created' })).toEqual([
+      'task.created',
+      'task.created',
+      'task.created',
+    ]);
+    expect(await types({ TaskChannel: 'chat' })).toEqual([
+      'task-channel.created',
+      'workflow.entered',
+      'task-queue.entered',
+      'task.created',
+      'workflow.target-matched',
+      'reservation.created',
+    ]);
     const [event] = (await api.get(`${ws.path}/Events`, { EventType: 'task.canceled' })).body.events;
     expect(event).toMatchObject({
       resource_type: 'task',
@@ -88,8 +97,10 @@ describe('events', () => {
     expect(all).toBeGreaterThan(10);
     emulator.clock.advance(20 * 60_000);
     expect(await count()).toBe(0);
-    expect(await count({ Minutes: '30' })).toBe(all);
-    expect(await count({ StartDate: '2030-01-01T00:00:40Z', EndDate: '2030-01-01T00:00:40Z' })).toBe(2);
+    // Meanwhile task C's reservation timed out: reservation.timeout, and Alice went offline.
+    expect(await count({ Minutes: '30' })).toBe(all + 2);
+    // At 40 s: task B's reservation and B canceled, then task C entering and being reserved.
+    expect(await count({ StartDate: '2030-01-01T00:00:40Z', EndDate: '2030-01-01T00:00:40Z' })).toBe(7);
     const both = await api.get(`${ws.path}/Events`, { Minutes: '5', StartDate: '2030-01-01T00:00:00Z' });
     expect(both.body.message).toContain('cannot be combined');
     expect((await api.get(`${ws.path}/Events`, { Minutes: '43201' })).status).toBe(400);
@@ -105,8 +116,8 @@ describe('statistics', () => {
     expect(body.total_workers).toBe(2);
     expect(body.total_tasks).toBe(3);
     expect(body.tasks_by_status).toEqual({
-      pending: 1,
-      reserved: 0,
+      pending: 0,
+      reserved: 1,
       assigned: 0,
       wrapping: 0,
       completed: 1,
@@ -139,8 +150,9 @@ describe('statistics', () => {
       tasks_created: 3,
       tasks_completed: 1,
       tasks_canceled: 1,
-      reservations_created: 1,
+      reservations_created: 3,
       reservations_accepted: 1,
+      reservations_canceled: 1,
       avg_task_acceptance_time: 30,
       wait_duration_until_accepted: { avg: 30, min: 30, max: 30, total: 30 },
       wait_duration_until_canceled: { avg: 10, min: 10, max: 10, total: 10 },
@@ -177,23 +189,23 @@ describe('statistics', () => {
       task_queue_sid: queue.sid,
       total_eligible_workers: 2,
       total_available_workers: 1,
-      total_tasks: 1,
+      total_tasks: 3,
     });
     const cumulative = (await api.get(`${ws.path}/TaskQueues/${queue.sid}/CumulativeStatistics`)).body;
     expect(cumulative).toMatchObject({
-      tasks_entered: 1,
+      tasks_entered: 3,
       tasks_completed: 1,
       reservations_accepted: 1,
       wait_duration_in_queue_until_accepted: { avg: 30, min: 30, max: 30, total: 30 },
     });
     const combined = (await api.get(`${ws.path}/TaskQueues/${queue.sid}/Statistics`)).body;
     expect(combined.realtime.total_eligible_workers).toBe(2);
-    expect(combined.cumulative.tasks_entered).toBe(1);
+    expect(combined.cumulative.tasks_entered).toBe(3);
     const list = (await api.get(`${ws.path}/TaskQueues/Statistics`)).body;
     expect(list.meta.key).toBe('task_queues_statistics');
     expect(list.task_queues_statistics[0]).toMatchObject({
       task_queue_sid: queue.sid,
-      cumulative: { tasks_entered: 1 },
+      cumulative: { tasks_entered: 3 },
     });
     expect(
       (await api.get(`${ws.path}/TaskQueues/Statistics`, { FriendlyName: 'none' })).body
@@ -229,7 +241,7 @@ describe('statistics', () => {
     const realtime = (await api.get(`${ws.path}/Workers/RealTimeStatistics`)).body;
     expect(realtime.total_workers).toBe(2);
     const cumulative = (await api.get(`${ws.path}/Workers/CumulativeStatistics`)).body;
-    expect(cumulative.reservations_created).toBe(1);
+    expect(cumulative.reservations_created).toBe(3);
     const availableDurations = cumulative.activity_durations.find(
       (a: { sid: string }) => a.sid === available.sid,
     );

@@ -177,7 +177,10 @@ describe('task updates and lifecycle', () => {
       (event: { event_type: string }) => event.event_type,
     );
     expect(types).toEqual([
+      'workflow.entered',
+      'task-queue.entered',
       'task.created',
+      'workflow.target-matched',
       'reservation.created',
       'reservation.accepted',
       'task.wrapup',
@@ -246,8 +249,9 @@ describe('task lists', () => {
       );
     expect(await indexes({ Priority: '2' })).toEqual([2, 5]);
     expect(await indexes({ EvaluateTaskAttributes: 'vip == true AND index > 2' })).toEqual([4, 6]);
-    expect(await indexes({ TaskQueueSid: queue.sid })).toEqual([6]);
-    expect(await indexes({ TaskQueueName: 'Sample Queue' })).toEqual([6]);
+    // The FIFO workflow sends every task to the one queue too.
+    expect(await indexes({ TaskQueueSid: queue.sid })).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(await indexes({ TaskQueueName: 'Sample Queue' })).toEqual([0, 1, 2, 3, 4, 5, 6]);
     // A task sent straight to a queue has no workflow.
     expect(await indexes({ WorkflowName: workflow.friendly_name })).toEqual([0, 1, 2, 3, 4, 5]);
     expect(await indexes({ Ordering: 'Priority:desc,DateCreated:asc' })).toEqual([2, 5, 1, 4, 0, 3, 6]);
@@ -299,8 +303,8 @@ describe('reservations', () => {
     );
     expect((await api.get(`${base}/${second.sid}`)).body.reservation_status).toBe('rescinded');
     const late = await api.post(`${base}/${second.sid}`, { ReservationStatus: 'accepted' });
-    expect(late.status).toBe(400);
-    expect(late.body.message).toContain('is rescinded; only pending reservations can become accepted');
+    expect(late.status).toBe(410);
+    expect(late.body.message).toContain('was rescinded');
     const list = await api.get(base, { ReservationStatus: 'accepted' });
     expect(list.body.reservations.map((r: { sid: string }) => r.sid)).toEqual([first.sid]);
     expect((await api.get(base, { WorkerSid: worker.sid })).body.reservations).toHaveLength(1);

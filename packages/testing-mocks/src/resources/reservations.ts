@@ -4,7 +4,7 @@ import {
   acceptReservation,
   changeWorkerActivity,
   completeTask,
-  endPendingReservation,
+  rejectReservation,
   wrapUpTask,
 } from '../lifecycle.js';
 import { listPage } from '../paging.js';
@@ -215,6 +215,14 @@ function updateReservation(context: RequestContext, view: 'task' | 'worker') {
         `${status} is set by TaskRouter itself and cannot be requested`,
       );
     }
+    if (status === 'accepted' && reservation.status === 'rescinded') {
+      throw new EmulatorRequestError(
+        410,
+        20001,
+        `Reservation ${reservation.sid} was rescinded: another worker accepted the task first`,
+        'ReservationStatus',
+      );
+    }
     if (!allowedFrom.includes(reservation.status)) {
       throw invalidParameter(
         'ReservationStatus',
@@ -239,12 +247,12 @@ function updateReservation(context: RequestContext, view: 'task' | 'worker') {
     instruction === 'dequeue' ||
     (instruction === 'call' && params.boolean('CallAccept') === true) ||
     (instruction === 'redirect' && params.boolean('RedirectAccept') === true);
+  const rejects = status === 'rejected' || instruction === 'reject';
   if (accepts) acceptReservation(context, workspace, reservation);
-  else if (status === 'rejected' || instruction === 'reject')
-    endPendingReservation(context, workspace, reservation, 'rejected');
+  else if (rejects) rejectReservation(context, workspace, reservation, workerActivitySid);
   else if (status === 'wrapping' && task) wrapUpTask(context, workspace, task, null);
   else if (status === 'completed' && task) completeTask(context, workspace, task, null);
-  if (workerActivitySid !== undefined && worker)
+  if (workerActivitySid !== undefined && worker && !rejects)
     changeWorkerActivity(context, workspace, worker, workerActivitySid);
   context.store.listener.onChange(workspace, {
     kind: 'reservation',

@@ -301,7 +301,7 @@ function workflowCumulative(
   return {
     ...figures.reservations,
     ...figures.tasks,
-    tasks_entered: figures.count('task.created'),
+    tasks_entered: figures.count('workflow.entered'),
     tasks_timed_out_in_workflow: figures.count('workflow.timeout'),
     workflow_sid: workflowSid,
     ...figures.window,

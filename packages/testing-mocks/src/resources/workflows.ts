@@ -174,8 +174,7 @@ export const workflowHandlers = {
     const assignmentCallbackUrl = context.params.url('AssignmentCallbackUrl');
     const fallbackAssignmentCallbackUrl = context.params.url('FallbackAssignmentCallbackUrl');
     const taskReservationTimeout = context.params.integer('TaskReservationTimeout', 1, 86_400);
-    // Read for validation; re-evaluating tasks is the routing engine's job.
-    context.params.boolean('ReEvaluateTasks');
+    const reEvaluate = context.params.boolean('ReEvaluateTasks') ?? false;
     if (friendlyName !== undefined) workflow.friendlyName = friendlyName;
     if (configuration !== undefined && parsedConfiguration !== undefined) {
       workflow.configuration = configuration;
@@ -188,7 +187,12 @@ export const workflowHandlers = {
     if (taskReservationTimeout !== undefined) workflow.taskReservationTimeout = taskReservationTimeout;
     touch(context, workflow);
     recordWorkflowEvent(context, workspace, workflow, 'workflow.updated', 'updated');
-    context.store.listener.onChange(workspace, { kind: 'workflow', sid: workflow.sid, action: 'updated' });
+    context.store.listener.onChange(workspace, {
+      kind: 'workflow',
+      sid: workflow.sid,
+      action: 'updated',
+      reEvaluate,
+    });
     return { status: 200, body: renderWorkflow(workspace, workflow, context.origin) };
   },
 

@@ -61,8 +61,11 @@ interface WorkerState {
   membershipVersion: number;
   /** Queues (with routing state) whose `target_workers` select the worker. */
   readonly queues: Set<QueueState>;
-  /** Time of the worker's latest reservation (or creation): longest idle is served first. */
-  idleSince: number;
+  /**
+   * Sequence number of the worker's latest reservation, or of the worker itself: the store's
+   * sequence follows the clock, so the smallest key is the worker idle the longest.
+   */
+  idleKey: number;
   /** Ready bags the worker is in. */
   readonly readyIn: Set<SortedBag<WorkerState>>;
   /** Attributes plus `sid`, `friendly_name`, `activity_*` and `channel`, for target expressions. */
@@ -117,8 +120,7 @@ interface TaskState {
   attributes: string;
 }
 
-const byIdleTime = (a: WorkerState, b: WorkerState): number =>
-  a.idleSince - b.idleSince || a.record.seq - b.record.seq;
+const byIdleTime = (a: WorkerState, b: WorkerState): number => a.idleKey - b.idleKey;
 const fifoOrder = (a: TaskState, b: TaskState): number =>
   b.priorityKey - a.priorityKey || a.startKey - b.startKey || a.record.seq - b.record.seq;
 const lifoOrder = (a: TaskState, b: TaskState): number =>
@@ -696,7 +698,7 @@ export class WorkspaceRouter {
     }
     const reservation = createReservation(this.source, this.workspace, task, worker.record);
     state.offers.push(reservation);
-    this.syncWorker(worker, this.store.clock.nowMs());
+    this.syncWorker(worker, reservation.seq);
     this.syncTask(state);
     const workflow = task.workflowSid === null ? undefined : this.workspace.workflows.get(task.workflowSid);
     const timeout = workflow?.taskReservationTimeout ?? DEFAULT_TASK_RESERVATION_TIMEOUT;
@@ -739,7 +741,7 @@ export class WorkspaceRouter {
         record,
         membershipVersion: -1,
         queues: new Set(),
-        idleSince: record.created,
+        idleKey: record.seq,
         readyIn: new Set(),
         view: undefined,
         viewVersion: -1,
@@ -752,19 +754,19 @@ export class WorkspaceRouter {
   }
 
   /**
-   * Brings a worker's queue membership and ready-bag places up to date; `idleSince` moves it to
+   * Brings a worker's queue membership and ready-bag places up to date; `idleKey` moves it to
    * the back of its bags (it was just reserved).
    */
-  private syncWorker(worker: WorkerState, idleSince?: number): void {
+  private syncWorker(worker: WorkerState, idleKey?: number): void {
     const record = worker.record;
     if (this.workspace.workers.get(record.sid) !== record) {
       this.dropWorker(record.sid);
       return;
     }
-    if (idleSince !== undefined) {
+    if (idleKey !== undefined) {
       for (const bag of worker.readyIn) bag.delete(worker);
       worker.readyIn.clear();
-      worker.idleSince = idleSince;
+      worker.idleKey = idleKey;
     }
     const membershipChanged = worker.membershipVersion !== record.version;
     worker.membershipVersion = record.version;
@@ -987,7 +989,7 @@ function readsChannels(targetWorkers: string): boolean {
  * having it; ties keep the incoming (longest idle first) order.
  */
 function sortByOrderBy(workers: WorkerState[], clauses: readonly OrderByClause[]): WorkerState[] {
-  const valueOf = (worker: WorkerState, path: readonly string[]): number | undefined => {
+  const attributeOf = (worker: WorkerState, path: readonly string[]): number | undefined => {
     let value: unknown = worker.record.attributesValue;
     for (const segment of path) {
       value =
@@ -999,7 +1001,7 @@ function sortByOrderBy(workers: WorkerState[], clauses: readonly OrderByClause[]
   };
   const paths = clauses.map((clause) => clause.attribute.split('.'));
   return workers
-    .map((worker, index) => ({ worker, index, values: paths.map((path) => valueOf(worker, path)) }))
+    .map((worker, index) => ({ worker, index, values: paths.map((path) => attributeOf(worker, path)) }))
     .sort((a, b) => {
       for (let i = 0; i < clauses.length; i++) {
         const [left, right] = [a.values[i], b.values[i]];
