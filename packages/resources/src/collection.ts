@@ -1,5 +1,6 @@
 import {
   type TaskRouterClient as ApiClient,
+  TaskRouterError,
   decodeForm,
   type paths,
   type Schemas,
@@ -72,6 +73,14 @@ interface WireListPage {
   [key: string]: unknown;
 }
 
+function asListPage(data: unknown): WireListPage {
+  const key = (data as { meta?: { key?: unknown } | null } | null)?.meta?.key;
+  if (typeof key !== 'string' || !Array.isArray((data as Record<string, unknown>)[key])) {
+    throw new TaskRouterError('The answer is not a list page: it needs meta.key naming an array of items');
+  }
+  return data as WireListPage;
+}
+
 async function fetchPage<T>(
   api: ApiClient,
   path: keyof paths,
@@ -79,10 +88,10 @@ async function fetchPage<T>(
   query: Record<string, unknown>,
 ): Promise<Page<T>> {
   const { data } = await send(api, 'GET', path, { path: params, query });
-  const { meta, ...rest } = data as WireListPage;
+  const { meta, ...rest } = asListPage(data);
   const nextPageUrl = meta.next_page_url || null;
   return {
-    items: fromWire<T[]>(rest[meta.key] ?? []),
+    items: fromWire<T[]>(rest[meta.key]),
     page: meta.page,
     pageSize: meta.page_size,
     url: meta.url,
@@ -122,11 +131,13 @@ export function listItems<T>(
     const seen = new Set<string>();
     let count = 0;
     while (page) {
+      seen.add(page.url);
       for (const item of page.items) {
         yield item;
         if (++count === limit) return;
       }
-      // A server that hands out the same next URL twice would loop forever.
+      // A next URL already read (this page's own included) would hand out the same items again,
+      // or loop forever.
       if (page.nextPageUrl === null || seen.has(page.nextPageUrl)) return;
       seen.add(page.nextPageUrl);
       page = await page.next();
