@@ -44,3 +44,33 @@ export function codeBlocks(markdown: string): CodeBlock[] {
   }
   return blocks;
 }
+
+const GENERATED = /^<!--\s*generated:\s*(.+?)\s*-->$/;
+
+/**
+ * Replaces the content of every code block announced by `<!-- generated: NAME -->` on the line
+ * before its fence with `sources[NAME]`. Every name must be known and every source used, so a
+ * renamed block or a forgotten source fails loudly.
+ */
+export function fillGeneratedBlocks(markdown: string, sources: Record<string, string>): string {
+  const lines = markdown.split('\n');
+  const unused = new Set(Object.keys(sources));
+  for (let index = 0; index < lines.length; index++) {
+    const name = GENERATED.exec(lines[index]!.trim())?.[1];
+    if (name === undefined) continue;
+    const source = sources[name];
+    if (source === undefined)
+      throw new Error(`line ${index + 1}: no source for the generated block '${name}'`);
+    const fence = FENCE.exec(lines[index + 1] ?? '')?.[2];
+    if (fence === undefined) throw new Error(`line ${index + 2}: a code fence must follow '${name}'`);
+    let end = index + 2;
+    while (end < lines.length && !lines[end]!.startsWith(fence)) end++;
+    const content = source.replace(/\n$/, '').split('\n');
+    if (content.some((line) => line.startsWith(fence)))
+      throw new Error(`'${name}' contains the fence ${fence}`);
+    lines.splice(index + 2, end - index - 2, ...content);
+    unused.delete(name);
+  }
+  if (unused.size > 0) throw new Error(`no generated block for ${[...unused].join(', ')}`);
+  return lines.join('\n');
+}
