@@ -188,6 +188,7 @@ export const CLIENT_FACTORIES: Record<string, (baseUrl: string) => BenchClient |
   twilio: twilioClient,
   fetch: rawFetchClient,
   'node:http': nodeHttpClient,
+  'fetch code on createNodeFetch': withNodeFetch(rawFetchClient),
   core: (baseUrl) => coreClient(baseUrl),
   resources: (baseUrl) => resourcesClient(baseUrl),
   'core + node transport': withNodeFetch(coreClient),

@@ -52,6 +52,7 @@ const CPU_CLIENTS = [
   'twilio',
   'fetch',
   'node:http',
+  'fetch code on createNodeFetch',
   'core',
   'core + node transport',
   'resources',
@@ -73,7 +74,7 @@ const COLD_START_APPS = [
 async function compileNodeTransport(): Promise<void> {
   await build({
     entryPoints: [join(BENCH_DIR, 'src/node-fetch.ts')],
-    outfile: join(BENCH_DIR, '.work/node-fetch.mjs'),
+    outfile: join(BENCH_DIR, 'node_modules/.cache/taskrouter-bench/node-fetch.mjs'),
     format: 'esm',
     platform: 'node',
     target: 'node20',

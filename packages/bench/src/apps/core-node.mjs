@@ -1,7 +1,8 @@
 // Creates one TaskRouter task with @taskrouter/core over the node:http transport. The runner
-// compiles src/node-fetch.ts into .work/ first; the import becomes a core subpath once it ships there.
+// compiles src/node-fetch.ts into node_modules/.cache first; the import becomes a core subpath once it
+// ships there.
 import { createTaskRouterClient } from '@taskrouter/core';
-import { createNodeFetch } from '../../.work/node-fetch.mjs';
+import { createNodeFetch } from '../../node_modules/.cache/taskrouter-bench/node-fetch.mjs';
 
 const fetch = createNodeFetch();
 const client = createTaskRouterClient({

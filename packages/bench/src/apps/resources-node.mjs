@@ -1,7 +1,7 @@
 // Creates one TaskRouter task with @taskrouter/resources over the node:http transport (see core-node.mjs).
 import { createTaskRouterClient } from '@taskrouter/core';
 import { tasks } from '@taskrouter/resources';
-import { createNodeFetch } from '../../.work/node-fetch.mjs';
+import { createNodeFetch } from '../../node_modules/.cache/taskrouter-bench/node-fetch.mjs';
 
 const fetch = createNodeFetch();
 const api = createTaskRouterClient({

@@ -12,7 +12,7 @@ export interface Footprint {
   bytes: number;
 }
 
-/** Counts package directories (those with a package.json) and the bytes of every file below. */
+/** Counts package directories (every `node_modules/<name>` and `node_modules/@scope/<name>`) and the bytes of every file below. */
 export async function measureNodeModules(directory: string): Promise<Footprint> {
   let packages = 0;
   let bytes = 0;
@@ -106,7 +106,7 @@ export async function measureInstallFootprint(context: BenchContext): Promise<{
         description:
           '`npm install` into an empty directory (scripts off): for ours, the tarballs that `pnpm pack` makes ' +
           'of `@taskrouter/core` and `@taskrouter/resources`; for twilio, `twilio@6.3.1` from the registry. ' +
-          'Packages are directories with a package.json under node_modules; bytes are the sizes of all files.',
+          'Packages are the package directories under node_modules (nested ones included); bytes are the sizes of all files.',
         tables: [
           {
             columns: ['install', 'packages', 'bytes', 'packages × twilio', 'bytes × twilio'],

@@ -39,7 +39,7 @@ export async function measureTypecheck(context: BenchContext) {
       return { wallMs: result.wallMs, maxRssMb: parseExitReport(result.stderr).maxRssKb / 1024 };
     },
   }));
-  const rounds = context.quick ? 2 : 5;
+  const rounds = context.quick ? 2 : 7;
   const series = await alternate(variants, {
     rounds,
     warmupRounds: 1,
