@@ -122,8 +122,34 @@ export function invokeOperation(
   });
 }
 
+/**
+ * Refuses form-encoded text that URLSearchParams would quietly repair: a `%` not followed by two
+ * hex digits, or escapes whose bytes are not UTF-8 (they would turn into U+FFFD).
+ */
+function checkFormEncoding(text: string, where: string): void {
+  try {
+    decodeURIComponent(text);
+  } catch {
+    const part = text.split('&').find((piece) => {
+      try {
+        decodeURIComponent(piece);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const shown = JSON.stringify((part ?? '').slice(0, 60));
+    throw new EmulatorRequestError(
+      400,
+      20001,
+      `${where} is not valid form encoding: ${shown} has a malformed %-escape or bytes that are not UTF-8`,
+    );
+  }
+}
+
 function readBody(operationId: OperationId, call: IncomingCall): { params: Params; json: unknown } {
   const info = operationTable[operationId];
+  checkFormEncoding(call.url.search.slice(1), 'The query string');
   if (info.body === null) return { params: new Params(decodeParams(call.url.searchParams)), json: undefined };
   const body = call.body ?? '';
   if (body.length > MAX_BODY_BYTES / 4 && Buffer.byteLength(body) > MAX_BODY_BYTES) throw tooLarge();
@@ -148,6 +174,7 @@ function readBody(operationId: OperationId, call: IncomingCall): { params: Param
       `Request body must be application/x-www-form-urlencoded, got ${call.contentType}`,
     );
   }
+  checkFormEncoding(body, 'The request body');
   return { params: new Params(decodeParams(body)), json: undefined };
 }
 

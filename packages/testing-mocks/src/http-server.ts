@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { EmulatorRequestError } from './errors.js';
 import { answerFor, type IncomingCall, MAX_BODY_BYTES, type OutgoingAnswer, tooLarge } from './dispatch.js';
 
@@ -42,6 +43,7 @@ export async function startHttpServer(
       },
     );
   });
+  server.on('clientError', answerUnparsable);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -67,6 +69,16 @@ function answerRequest(
   body: string | null,
 ): OutgoingAnswer {
   const host = request.headers.host ?? `${request.socket.localAddress}:${request.socket.localPort}`;
+  // URL parsing would resolve `/Workspaces/../..` silently; a path is never meant to climb.
+  if (DOT_SEGMENT.test((request.url ?? '/').split('?')[0] ?? '')) {
+    return answerFor(
+      new EmulatorRequestError(
+        400,
+        20001,
+        `Malformed request target ${request.url}: '.' and '..' segments are not allowed`,
+      ),
+    );
+  }
   let url: URL;
   try {
     url = new URL(request.url ?? '/', `http://${host}`);
@@ -84,10 +96,40 @@ function answerRequest(
   });
 }
 
+/** A `.` or `..` path segment, also percent-encoded. */
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
+/**
+ * Answers a request Node's HTTP parser refused (an unknown method, oversized headers…) with a
+ * Twilio-shaped error instead of Node's bare status line, then closes the connection.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify(
+    new EmulatorRequestError(
+      status,
+      20001,
+      `Malformed HTTP request (${error.code ?? 'unreadable'})`,
+    ).toJSON(),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 function headerValue(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
   return Array.isArray(value) ? value.join(', ') : value;
 }
+
+/** Decodes strictly: bytes that are not UTF-8 are refused rather than turned into U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function readBody(request: IncomingMessage): Promise<string | null> {
   if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'DELETE') {
@@ -112,7 +154,13 @@ function readBody(request: IncomingMessage): Promise<string | null> {
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      try {
+        resolve(utf8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new EmulatorRequestError(400, 20001, 'Request body is not valid UTF-8'));
+      }
+    });
     request.on('error', reject);
   });
 }
