@@ -148,20 +148,64 @@ export function moduleExports(
   );
 }
 
-/**
- * The module a sample is compiled and run as: one line importing its setup (for the names the
- * block uses from it, and in any case for its side effects), then the block unchanged. Compiler
- * lines are therefore README lines shifted by `sample.line - 2`.
- */
+/** Names of vitest's API a sample may use as globals, the way a test file with `globals: true` would. */
+const VITEST_API = new Set([
+  'afterAll',
+  'afterEach',
+  'beforeAll',
+  'beforeEach',
+  'describe',
+  'expect',
+  'it',
+  'test',
+  'vi',
+]);
+
+/** A sample as it is compiled and run. */
+export interface SampleModule {
+  /**
+   * One line of imports, then the block unchanged, so compiler lines are README lines shifted by
+   * `sample.line - 2`. The line imports the setup (for the names the block uses from it, and in
+   * any case for its side effects) and the vitest functions the block uses without importing. A
+   * test block with hooks but no test gets an empty test after it, so that the hooks run.
+   */
+  source: string;
+  /** Whether the block is a test file (it uses vitest), to be run by vitest rather than imported. */
+  isTest: boolean;
+}
+
+/** Turns a sample into the module that is compiled and run; see {@link SampleModule}. */
 export function sampleModule(
   sample: Sample,
   setupSpecifier: string,
   setupExports: ReadonlySet<string>,
-): string {
-  const imported = [...undeclaredNames(sample.code)].filter((name) => setupExports.has(name)).sort();
-  const header =
-    imported.length > 0
-      ? `import { ${imported.join(', ')} } from '${setupSpecifier}';`
-      : `import '${setupSpecifier}';`;
-  return `${header}\n${sample.code}\n`;
+): SampleModule {
+  const undeclared = [...undeclaredNames(sample.code)].sort();
+  const fromSetup = undeclared.filter((name) => setupExports.has(name));
+  const fromVitest = undeclared.filter((name) => VITEST_API.has(name) && !setupExports.has(name));
+  const source = ts.createSourceFile(
+    'sample.ts',
+    sample.code,
+    ts.ScriptTarget.Latest,
+    false,
+    ts.ScriptKind.TS,
+  );
+  const importsVitest = source.statements.some(
+    (statement) =>
+      ts.isImportDeclaration(statement) &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      /(^|\/)vitest$/.test(statement.moduleSpecifier.text),
+  );
+  const isTest = fromVitest.length > 0 || importsVitest;
+  // A block of hooks alone (an msw server's setup, say) gets an empty test, so that its hooks run.
+  const hooksOnly = isTest && !/\b(test|it)(\.\w+)*\s*\(/.test(sample.code);
+  if (hooksOnly && !fromVitest.includes('test')) fromVitest.push('test');
+  const imports = [
+    fromSetup.length > 0
+      ? `import { ${fromSetup.join(', ')} } from '${setupSpecifier}';`
+      : `import '${setupSpecifier}';`,
+    ...(fromVitest.length > 0 ? [`import { ${fromVitest.sort().join(', ')} } from 'vitest';`] : []),
+  ];
+  const tail = hooksOnly ? "test('runs its hooks', () => {});\n" : '';
+  return { source: `${imports.join(' ')}\n${sample.code}\n${tail}`, isTest };
 }
