@@ -112,9 +112,11 @@ describe('releasing with changesets', () => {
     const cases: [string, Bump][] = [
       ['@taskrouter/core', 'patch'],
       ['@taskrouter/core', 'minor'],
+      ['@taskrouter/core', 'major'],
       ['@taskrouter/resources', 'minor'],
       ['@taskrouter/workflow-builder', 'patch'],
       ['@taskrouter/workflow-builder', 'minor'],
+      ['@taskrouter/workflow-builder', 'major'],
       ['@taskrouter/testing-mocks', 'major'],
     ];
     for (const [name, bump] of cases) {
@@ -135,8 +137,10 @@ describe('releasing with changesets', () => {
   test('changeset version writes versions and changelogs; the packed manifests carry real ranges; dry-run publish passes', () => {
     const before = manifests(clone);
     const builder = before.find((manifest) => manifest.name === '@taskrouter/workflow-builder')!;
-    writeChangeset(clone, builder.name, 'minor');
+    // A major leaves every caret range, so testing-mocks, which depends on it, is released too.
+    writeChangeset(clone, builder.name, 'major');
     const plan = releasePlan(clone);
+    expect(Object.keys(plan).sort()).toEqual(['@taskrouter/testing-mocks', builder.name]);
     sh(path.join(clone, 'node_modules', '.bin', 'changeset'), ['version'], clone);
 
     const after = manifests(clone);
@@ -147,10 +151,10 @@ describe('releasing with changesets', () => {
     }
     expect(existsSync(path.join(clone, '.changeset', 'release-test.md'))).toBe(false);
 
-    const next = increment(builder.version, 'minor');
+    const next = increment(builder.version, 'major');
     const changelog = readFileSync(path.join(clone, 'packages/workflow-builder/CHANGELOG.md'), 'utf8');
     expect(changelog).toMatch(
-      new RegExp(`## ${next.replaceAll('.', '\\.')}\\s+### Minor Changes\\s+- Handles the release test case`),
+      new RegExp(`## ${next.replaceAll('.', '\\.')}\\s+### Major Changes\\s+- Handles the release test case`),
     );
     for (const dependent of Object.keys(plan).filter((name) => name !== builder.name)) {
       const dir = dependent.replace('@taskrouter/', '');
