@@ -22,18 +22,20 @@ async function fifoWorkspace() {
 }
 
 /**
- * A FIFO workspace with one worker (offline, so routing leaves it alone) and one task reserved
- * for it through the emulator's seeding helper.
+ * A FIFO workspace with one available worker and one task that the emulator routed through the
+ * default workflow and reserved for that worker.
  */
 async function reservedTask() {
   const setup = await fifoWorkspace();
-  const { client, emulator, workspaceSid, workflowSid, queueSid } = setup;
-  const worker = await client.workers(workspaceSid).create({ friendlyName: 'Alice' });
-  const task = await client
-    .tasks(workspaceSid)
-    .create({ workflowSid, taskQueueSid: queueSid, attributes: { type: 'support' } });
-  const reservation = emulator.seed.reservation(workspaceSid, { taskSid: task.sid, workerSid: worker.sid });
-  return { ...setup, workerSid: worker.sid, taskSid: task.sid, reservationSid: reservation.sid ?? '' };
+  const { client, workspaceSid, workflowSid, activitySid } = setup;
+  const worker = await client
+    .workers(workspaceSid)
+    .create({ friendlyName: 'Alice', activitySid: await activitySid('Available') });
+  const task = await client.tasks(workspaceSid).create({ workflowSid, attributes: { type: 'support' } });
+  const [reservation] = await client.taskReservations(workspaceSid, task.sid).list().toArray();
+  if (!reservation) throw new Error('the emulator reserved no worker for the task');
+  expect(reservation).toMatchObject({ workerSid: worker.sid, reservationStatus: 'pending' });
+  return { ...setup, workerSid: worker.sid, taskSid: task.sid, reservationSid: reservation.sid };
 }
 
 describe('against the emulator', () => {
