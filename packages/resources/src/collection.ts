@@ -73,6 +73,14 @@ interface WireListPage {
   [key: string]: unknown;
 }
 
+function absoluteUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new TaskRouterError(`The answer's meta.next_page_url is not an absolute URL: ${url}`);
+  }
+}
+
 function asListPage(data: unknown): WireListPage {
   const key = (data as { meta?: { key?: unknown } | null } | null)?.meta?.key;
   if (typeof key !== 'string' || !Array.isArray((data as Record<string, unknown>)[key])) {
@@ -90,16 +98,16 @@ async function fetchPage<T>(
   const { data } = await send(api, 'GET', path, { path: params, query });
   const { meta, ...rest } = asListPage(data);
   const nextPageUrl = meta.next_page_url || null;
+  const next = nextPageUrl === null ? null : absoluteUrl(nextPageUrl);
   return {
     items: fromWire<T[]>(rest[meta.key]),
     page: meta.page,
     pageSize: meta.page_size,
     url: meta.url,
     nextPageUrl,
-    nextPageToken: nextPageUrl && new URL(nextPageUrl).searchParams.get('PageToken'),
+    nextPageToken: next?.searchParams.get('PageToken') ?? null,
     // The next URL carries the cursor and the original filters; follow it as given.
-    next: async () =>
-      nextPageUrl ? fetchPage<T>(api, path, params, decodeForm(new URL(nextPageUrl).search.slice(1))) : null,
+    next: async () => (next ? fetchPage<T>(api, path, params, decodeForm(next.search.slice(1))) : null),
   };
 }
 
@@ -136,9 +144,14 @@ export function listItems<T>(
         yield item;
         if (++count === limit) return;
       }
+      if (page.nextPageUrl === null) return;
       // A next URL already read (this page's own included) would hand out the same items again,
-      // or loop forever.
-      if (page.nextPageUrl === null || seen.has(page.nextPageUrl)) return;
+      // or loop forever: fail loudly rather than return a silently shortened list.
+      if (seen.has(page.nextPageUrl)) {
+        throw new TaskRouterError(
+          `The list's next page URL repeats a page already read: ${page.nextPageUrl}`,
+        );
+      }
       seen.add(page.nextPageUrl);
       page = await page.next();
     }

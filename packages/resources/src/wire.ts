@@ -3,6 +3,7 @@ import {
   formatTwilioDate,
   isSid,
   type SidPrefix,
+  TaskRouterError,
   TaskRouterValidationError,
 } from '@taskrouter/core';
 import type { JsonSerializable } from './types.js';
@@ -68,12 +69,21 @@ export function fromWire<T>(value: unknown): T {
       typeof field === 'string' && DATE_FIELDS.has(key)
         ? new Date(field)
         : typeof field === 'string' && JSON_TEXT_FIELDS.has(key)
-          ? JSON.parse(field)
+          ? parseJsonText(key, field)
           : PASSED_THROUGH_FIELDS.has(key)
             ? field
             : fromWire(field);
   }
   return view as T;
+}
+
+/** Parses a JSON document the service returned as text; a malformed one is the server's fault. */
+function parseJsonText(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new TaskRouterError(`The answer's "${key}" field is not valid JSON text`);
+  }
 }
 
 const isPlainObject = (value: unknown): boolean =>

@@ -237,7 +237,7 @@ describe('paging', () => {
     expect(requests[0]?.query).toEqual({ PageSize: '2', PageToken: 'PT2', AssignmentStatus: 'pending' });
   });
 
-  it('stops when the server repeats a next page URL', async () => {
+  it('fails loudly when the server repeats a next page URL, after the items it read', async () => {
     const { api, requests } = recordingClient(() => ({
       body: wirePage(
         'workspaces',
@@ -246,7 +246,22 @@ describe('paging', () => {
         `${BASE_URL}/v1/Workspaces?PageToken=same`,
       ),
     }));
-    expect(await workspaces(api).list().toArray()).toHaveLength(2);
+    const seen: string[] = [];
+    await expect(async () => {
+      for await (const workspace of workspaces(api).list()) seen.push(workspace.sid);
+    }).rejects.toThrow(/repeats a page already read: .*PageToken=same/);
+    expect(seen).toHaveLength(2);
     expect(requests).toHaveLength(2);
+  });
+
+  it('refuses a next page URL that is not absolute and a JSON field that is not JSON', async () => {
+    const relative = recordingClient(() => ({
+      body: wirePage('workspaces', [wireWorkspace()], '/v1/Workspaces', '/v1/Workspaces?PageToken=rel'),
+    }));
+    await expect(workspaces(relative.api).page()).rejects.toThrow(/next_page_url is not an absolute URL/);
+    const broken = recordingClient(() => ({ body: wireTask({ attributes: '{"type": ' }) }));
+    await expect(tasks(broken.api, WS).get(WT)).rejects.toThrow(
+      `The answer's "attributes" field is not valid JSON text`,
+    );
   });
 });
