@@ -327,7 +327,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
   };
 
-  return {
+  const emulator: Emulator = {
     fetch,
     baseUrl,
     credentials: { accountSid, authToken },
@@ -356,6 +356,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       await Promise.all([...servers].map((server) => server.close()));
     },
   };
+  stores.set(emulator, store);
+  return emulator;
+}
+
+const stores = new WeakMap<Emulator, Store>();
+
+/** The state behind an emulator made by {@link createEmulator}, for package-internal checks. */
+export function storeOf(emulator: Emulator): Store {
+  const store = stores.get(emulator);
+  if (!store) throw new TypeError('Expected an emulator made by createEmulator()');
+  return store;
 }
 
 /**

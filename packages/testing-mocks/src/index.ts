@@ -16,6 +16,14 @@ export {
   type SeedValue,
 } from './emulator.js';
 export { EmulatorRequestError, type TwilioErrorBody } from './errors.js';
+export {
+  checkInvariants,
+  createInvariantChecker,
+  type InvariantChecker,
+  type InvariantName,
+  type InvariantViolation,
+} from './routing/invariants.js';
+export { runSoak, type SoakOptions, type SoakReport } from './routing/soak.js';
 export type { EmulatorServer, ListenOptions } from './http-server.js';
 export type { InstructionRecord } from './state.js';
 export { createFixtures, type FixturePage, type Fixtures, fixtures } from './fixtures.js';

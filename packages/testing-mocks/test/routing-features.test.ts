@@ -130,7 +130,7 @@ describe('task order', () => {
     const queue = await s.queue({ TaskOrder: taskOrder });
     const workflow = await s.defaultWorkflow(queue.sid);
     const alice = await s.worker('Alice', {}, { ActivitySid: s.activities.offline });
-    const tasks = [];
+    const tasks: { sid: string }[] = [];
     for (const priority of [1, 9, 5]) {
       tasks.push(await s.task(workflow.sid, {}, { Priority: priority }));
       s.emulator.clock.advance(1000);
