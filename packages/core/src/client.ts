@@ -1,10 +1,17 @@
-import createClient, { mergeHeaders } from 'openapi-fetch';
+import type { Middleware, MiddlewareCallbackParams } from 'openapi-fetch';
 import { bytesToBase64 } from './base64.js';
 import { TaskRouterValidationError } from './errors.js';
 import { encodeFormAt } from './form.js';
 import { jsonBodyPaths as jsonBodyPathList } from './generated/operations.js';
 import { type SidPrefix, assertSid } from './sid.js';
-import { type Clock, type FetchLike, createTransport, systemClock } from './transport.js';
+import {
+  type Clock,
+  type FetchLike,
+  apiErrorFrom,
+  createTransport,
+  readableCopy,
+  systemClock,
+} from './transport.js';
 import type { TaskRouterClient } from './types.js';
 
 /** The TaskRouter API host. */
@@ -74,56 +81,215 @@ export function createTaskRouterClient(options: TaskRouterClientOptions): TaskRo
 }
 
 type Method = 'GET' | 'POST' | 'DELETE';
-type UntypedCall = (path: string, init?: Record<string, unknown>) => Promise<unknown>;
+type HeaderValues = Iterable<readonly [string, unknown]> | Record<string, unknown>;
+
+/** The options of one call as the client reads them at run time (the types check them at compile time). */
+interface CallInit {
+  params?: {
+    path?: Record<string, unknown>;
+    query?: Record<string, unknown>;
+    header?: Record<string, unknown>;
+  };
+  body?: unknown;
+  headers?: HeaderValues;
+  signal?: AbortSignal | null;
+  baseUrl?: string;
+  querySerializer?: (query: Record<string, unknown>) => string;
+  bodySerializer?: (body: unknown) => unknown;
+  pathSerializer?: (url: string, values: Record<string, unknown>) => string;
+  middleware?: Middleware[];
+}
+
+type UntypedCall = (path: string, init?: CallInit) => Promise<{ data: unknown; response: Response }>;
 
 const jsonBodyPaths = new Set<string>(jsonBodyPathList);
 
 /** {@link createTaskRouterClient} with an injectable clock for retries. @internal */
 export function createClientWithClock(options: TaskRouterClientOptions, clock: Clock): TaskRouterClient {
   const settings = resolveOptions(options);
-  const raw = createClient({
-    baseUrl: settings.baseUrl,
-    fetch: createTransport({ ...settings, clock }),
-    querySerializer: (query) => encodeFormAt(query, 'params.query.'),
-  }) as unknown as Record<Method, UntypedCall> & Pick<TaskRouterClient, 'use' | 'eject'>;
+  const send = createTransport({ ...settings, clock });
+  const middlewares: Middleware[] = [];
+
+  /** Sends a `Request` through the transport and answers with a readable `Response` (for middleware). */
+  async function sendRequest(request: Request): Promise<Response> {
+    const { response, text } = await send(
+      {
+        method: request.method,
+        url: request.url,
+        headers: Object.fromEntries(request.headers),
+        body: request.body === null ? undefined : await request.arrayBuffer(),
+      },
+      request.signal,
+    );
+    return readableCopy(response, text);
+  }
 
   const method =
     (name: Method): UntypedCall =>
     async (path, init = {}) => {
-      const params = (init.params ?? {}) as {
-        path?: Record<string, unknown>;
-        query?: Record<string, unknown>;
-      };
+      const { params = {}, body } = init;
       checkPathParameters(path, params.path ?? {});
       checkSidFields(params.query, 'params.query');
-      // A per-call fetch would skip the credentials, retries and error mapping of the transport.
-      const common = { ...init, fetch: undefined };
-      if (init.body === undefined) return raw[name](path, common);
-      checkSidFields(init.body as Record<string, unknown>, 'body');
+      const { querySerializer = serializeQuery, pathSerializer = fillPath } = init;
+      if (typeof querySerializer !== 'function') {
+        throw new TaskRouterValidationError(
+          'querySerializer',
+          'must be a function that returns the query string',
+        );
+      }
+      let url = (init.baseUrl?.replace(/\/+$/, '') || settings.baseUrl) + path;
+      if (params.path) url = pathSerializer(url, params.path);
+      const query = querySerializer(params.query ?? {}).replace(/^\?/, '');
+      if (query !== '') url += `?${query}`;
+
       const json = jsonBodyPaths.has(path);
-      return raw[name](path, {
-        ...common,
-        bodySerializer:
-          init.bodySerializer ??
-          (json
-            ? (body: unknown) => JSON.stringify(body)
-            : (body: Record<string, unknown>) => encodeFormAt(body, 'body.')),
-        headers: mergeHeaders(
-          { 'Content-Type': json ? 'application/json' : FORM_CONTENT_TYPE },
-          init.headers as HeadersInit | undefined,
-        ),
+      const { bodySerializer = json ? serializeJson : serializeForm } = init;
+      const headers: Record<string, string> = {};
+      let serialized: unknown;
+      if (body !== undefined) {
+        checkSidFields(body as Record<string, unknown>, 'body');
+        headers['content-type'] = json ? 'application/json' : FORM_CONTENT_TYPE;
+        serialized = bodySerializer(body);
+      }
+      addHeaders(headers, init.headers, 'headers');
+      addHeaders(headers, params.header, 'params.header');
+      const signal = init.signal ?? undefined;
+
+      const chain = init.middleware?.length ? [...middlewares, ...init.middleware] : middlewares;
+      if (chain.length === 0 && (serialized === undefined || typeof serialized === 'string')) {
+        const { data, response } = await send({ method: name, url, headers, body: serialized }, signal);
+        return { data, response };
+      }
+      const request = new Request(url, { method: name, headers, body: serialized as BodyInit, signal });
+      const response = await runMiddleware(chain, request, {
+        schemaPath: path,
+        params,
+        id: Math.random().toString(36).slice(2, 11),
+        options: Object.freeze({
+          baseUrl: settings.baseUrl,
+          fetch: sendRequest as typeof fetch,
+          parseAs: 'json',
+          querySerializer,
+          bodySerializer,
+          pathSerializer,
+        }),
       });
+      const text = await response.text();
+      if (!response.ok) throw apiErrorFrom(response, text, name, url);
+      return { data: text === '' ? undefined : JSON.parse(text), response };
     };
 
-  const client = {
+  /**
+   * Runs openapi-fetch style middleware around {@link sendRequest}: `onRequest` in order (it may
+   * replace the request or answer it), then `onError` and `onResponse` in reverse order.
+   */
+  async function runMiddleware(
+    chain: Middleware[],
+    request: Request,
+    context: Omit<MiddlewareCallbackParams, 'request'>,
+  ): Promise<Response> {
+    for (const { onRequest } of chain) {
+      const result = await onRequest?.({ ...context, request });
+      if (result instanceof Response) return result;
+      if (result instanceof Request) request = result;
+      else if (result) throw new TypeError('onRequest must return a Request, a Response or nothing');
+    }
+    const reversed = [...chain].reverse();
+    let response: Response | undefined;
+    try {
+      response = await sendRequest(request);
+    } catch (error) {
+      let failure = error;
+      for (const { onError } of reversed) {
+        const result = await onError?.({ ...context, request, error: failure });
+        if (result instanceof Response) {
+          response = result;
+          break;
+        }
+        if (result instanceof Error) failure = result;
+        else if (result) throw new TypeError('onError must return a Response, an Error or nothing');
+      }
+      if (response === undefined) throw failure;
+    }
+    for (const { onResponse } of reversed) {
+      const result: unknown = await onResponse?.({ ...context, request, response });
+      if (result instanceof Response) response = result;
+      else if (result) throw new TypeError('onResponse must return a Response or nothing');
+    }
+    return response;
+  }
+
+  const client: TaskRouterClient = {
     baseUrl: settings.baseUrl,
-    GET: method('GET'),
-    POST: method('POST'),
-    DELETE: method('DELETE'),
-    use: raw.use,
-    eject: raw.eject,
+    GET: method('GET') as TaskRouterClient['GET'],
+    POST: method('POST') as TaskRouterClient['POST'],
+    DELETE: method('DELETE') as TaskRouterClient['DELETE'],
+    use(...added) {
+      for (const middleware of added) {
+        if (!middleware) continue;
+        if (
+          typeof middleware !== 'object' ||
+          !('onRequest' in middleware || 'onResponse' in middleware || 'onError' in middleware)
+        ) {
+          throw new TaskRouterValidationError(
+            'middleware',
+            'must be an object with onRequest, onResponse or onError',
+          );
+        }
+        middlewares.push(middleware);
+      }
+    },
+    eject(...removed) {
+      for (const middleware of removed) {
+        const index = middlewares.indexOf(middleware);
+        if (index !== -1) middlewares.splice(index, 1);
+      }
+    },
   };
-  return Object.freeze(client) as unknown as TaskRouterClient;
+  return Object.freeze(client);
+}
+
+const serializeQuery = (query: Record<string, unknown>) => encodeFormAt(query, 'params.query.');
+const serializeForm = (body: unknown) => encodeFormAt(body as Record<string, unknown>, 'body.');
+const serializeJson = (body: unknown) => JSON.stringify(body);
+
+/** Puts each `{Name}` path parameter (all checked to be there) into the URL, percent-encoded. */
+function fillPath(url: string, values: Record<string, unknown>): string {
+  return url.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name])));
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE_BREAK = /[\r\n\0]/;
+
+/**
+ * Copies headers into `target` under lower-case names, later ones winning: `null` removes a header
+ * and an array sends its values joined, as openapi-fetch does.
+ */
+function addHeaders(
+  target: Record<string, string>,
+  source: HeaderValues | undefined,
+  location: string,
+): void {
+  if (typeof source !== 'object' || source === null) return;
+  const entries = Symbol.iterator in source ? source : Object.entries(source);
+  for (const [name, value] of entries) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    if (value === null) {
+      delete target[key];
+      continue;
+    }
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    if (!HEADER_NAME.test(name))
+      throw new TaskRouterValidationError(`${location}.${name}`, 'is not a valid header name');
+    if (HEADER_VALUE_BREAK.test(text)) {
+      throw new TaskRouterValidationError(
+        `${location}.${name}`,
+        'must not contain line breaks or NUL characters',
+      );
+    }
+    target[key] = text;
+  }
 }
 
 interface ResolvedOptions {
@@ -256,6 +422,8 @@ interface PathParameter {
 const pathParameterCache = new Map<string, PathParameter[]>();
 
 function pathParametersOf(path: string): PathParameter[] {
+  // Only templates are cached: pagination calls literal page paths, which have no parameters.
+  if (!path.includes('{')) return [];
   let parameters = pathParameterCache.get(path);
   if (parameters === undefined) {
     const segments = path.split('/');

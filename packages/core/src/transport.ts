@@ -12,6 +12,34 @@ import {
  */
 export type FetchLike = (request: Request) => Promise<Response>;
 
+/**
+ * Key of the method through which a fetch function offers the client a direct way to send, with
+ * no `Request` to build and no body stream to read (the Node transport has one). A registered
+ * symbol, so that two installed copies of this package agree on it.
+ * @internal
+ */
+export const DIRECT_SEND = Symbol.for('@taskrouter/core/direct-send');
+
+/** One request as the client sends it. @internal */
+export interface WireRequest {
+  method: string;
+  url: string;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  body: string | ArrayBuffer | undefined;
+}
+
+/** A request on its way. @internal */
+export interface Exchange {
+  /** Resolves to the answer and its whole body as text; rejects when the request fails or is cancelled. */
+  answer: Promise<{ response: Response; text: string }>;
+  /** Stops the request and releases what it holds; `answer` then rejects. */
+  cancel(reason: unknown): void;
+}
+
+/** The method a fetch function may carry under {@link DIRECT_SEND}. @internal */
+export type DirectSend = (request: WireRequest) => Exchange;
+
 /** Time and randomness used by retries; replaced by a fake in tests. @internal */
 export interface Clock {
   now(): number;
@@ -55,6 +83,16 @@ export interface TransportSettings {
   clock: Clock;
 }
 
+/** A 2xx answer: the response (its body read), the body text and the parsed document. @internal */
+export interface Answer {
+  response: Response;
+  text: string;
+  data: unknown;
+}
+
+/** Sends one request with retries; resolves to a 2xx answer or rejects with a typed error. @internal */
+export type Send = (request: WireRequest, signal: AbortSignal | undefined) => Promise<Answer>;
+
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 3000;
 /** A longer Retry-After is not waited out: the error is raised so the caller can decide. */
@@ -64,106 +102,111 @@ const RETRYABLE_IDEMPOTENT_STATUSES = new Set([429, 502, 503, 504]);
 /** Statuses whose Retry-After header is honoured. */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
-type AttemptResult = { response: Response; text: string } | { failure: TaskRouterError };
+/** The reason an attempt is cancelled with when it runs out of time. */
+const TIMED_OUT = Symbol('timed out');
+/** Stands in for the caller's signal during backoff waits when the call has none. */
+const NEVER_ABORTED = new AbortController().signal;
 
 /**
  * Builds the function that sends every request of a client: it adds the credentials and
- * default headers, applies the per-attempt timeout, retries what is safe to retry and turns
- * any non-2xx answer into a {@link TaskRouterApiError}. The returned 2xx response is buffered,
- * so the timeout also covers reading the body.
+ * default headers, applies the per-attempt timeout (reading the body included), retries what is
+ * safe to retry and turns any non-2xx answer into a {@link TaskRouterApiError}. Each attempt
+ * costs one timer; an abort controller is made only for a fetch that needs a signal.
  * @internal
  */
-export function createTransport(settings: TransportSettings): FetchLike {
+export function createTransport(settings: TransportSettings): Send {
   const { clock, maxRetries } = settings;
 
-  return async function send(request: Request): Promise<Response> {
-    const { method, url, signal } = request;
+  return async function send(request, signal) {
+    const { method, url } = request;
     const idempotent = method === 'GET' || method === 'DELETE';
-    const headers = new Headers(request.headers);
-    headers.set('Authorization', settings.authorization);
-    if (!headers.has('Accept')) headers.set('Accept', 'application/json');
-    if (!headers.has('User-Agent')) headers.set('User-Agent', settings.userAgent);
-    const body = request.body === null ? undefined : await request.arrayBuffer();
+    const headers: Record<string, string> = { ...request.headers, authorization: settings.authorization };
+    headers.accept ??= 'application/json';
+    headers['user-agent'] ??= settings.userAgent;
+    const wire = { method, url, headers, body: request.body };
 
     for (let attempt = 0; ; attempt++) {
-      signal.throwIfAborted();
-      const result = await attemptOnce(url, { method, headers, body, signal });
+      signal?.throwIfAborted();
+      const result = await attemptOnce(wire, signal);
       const canRetry = attempt < maxRetries;
-      if ('failure' in result) {
-        if (!(idempotent && canRetry)) throw result.failure;
-        await clock.sleep(backoffMs(attempt), signal);
+      if (result instanceof TaskRouterError) {
+        if (!(idempotent && canRetry)) throw result;
+        await clock.sleep(backoffMs(attempt), signal ?? NEVER_ABORTED);
         continue;
       }
-      const { response, text } = result;
-      if (response.ok) return response;
+      const { response } = result;
+      if (response.ok) return result;
       const { status } = response;
       if (canRetry && (status === 429 || (idempotent && RETRYABLE_IDEMPOTENT_STATUSES.has(status)))) {
         const delay = RETRY_AFTER_STATUSES.has(status)
           ? retryAfterMs(response.headers.get('Retry-After'))
           : undefined;
         if (delay === undefined || delay <= MAX_RETRY_AFTER_MS) {
-          await clock.sleep(delay ?? backoffMs(attempt), signal);
+          await clock.sleep(delay ?? backoffMs(attempt), signal ?? NEVER_ABORTED);
           continue;
         }
       }
-      throw apiErrorFrom(response, text, method, url);
+      throw apiErrorFrom(response, result.text, method, url);
     }
   };
 
+  /** One attempt: its answer (2xx or not), or the failure that may be retried. */
   async function attemptOnce(
-    url: string,
-    init: { method: string; headers: Headers; body: ArrayBuffer | undefined; signal: AbortSignal },
-  ): Promise<AttemptResult> {
+    wire: WireRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<Answer | TaskRouterError> {
+    const { method, url } = wire;
     const fetchImpl = settings.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') {
       throw new TaskRouterError('No fetch implementation is available: pass options.fetch to the client');
     }
-    const { method, signal: userSignal } = init;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), settings.timeoutMs);
+    let response: Response;
+    let text: string;
     try {
-      const signal = AbortSignal.any([userSignal, timeout.signal]);
-      const answer = await settleOrAbort(fetchImpl(new Request(url, { ...init, signal })), signal);
-      const text = await settleOrAbort(answer.text(), signal);
-      if (answer.ok && !isJsonOrEmpty(text)) {
-        return { failure: unreadableAnswer(method, url, answer.status, text) };
-      }
-      const response = new Response(NULL_BODY_STATUSES.has(answer.status) ? null : text, {
-        status: answer.status,
-        statusText: answer.statusText,
-        headers: answer.headers,
-      });
-      return { response, text };
+      ({ response, text } = await settle(start(fetchImpl, wire), settings.timeoutMs, signal));
     } catch (error) {
-      if (userSignal.aborted) throw userSignal.reason;
+      if (signal?.aborted) throw signal.reason;
       const unsafe = method === 'POST';
       const target = `${method} ${redactUrl(url)}`;
-      if (timeout.signal.aborted) {
+      if (error === TIMED_OUT) {
         const outcome = unsafe ? '; the server may have acted on it, so its outcome is unknown' : '';
-        return {
-          failure: new TaskRouterTimeoutError(
-            `${target} timed out after ${settings.timeoutMs} ms${outcome}`,
-            {
-              method,
-              url,
-              timeoutMs: settings.timeoutMs,
-            },
-          ),
-        };
+        return new TaskRouterTimeoutError(`${target} timed out after ${settings.timeoutMs} ms${outcome}`, {
+          method,
+          url,
+          timeoutMs: settings.timeoutMs,
+        });
       }
       const detail = error instanceof Error ? error.message : String(error);
       const outcome = unsafe ? ' The server may have received it, so its outcome is unknown.' : '';
-      return {
-        failure: new TaskRouterNetworkError(`${target} failed: ${detail}.${outcome}`, {
-          method,
-          url,
-          cause: error,
-        }),
-      };
-    } finally {
-      clearTimeout(timer);
+      return new TaskRouterNetworkError(`${target} failed: ${detail}.${outcome}`, {
+        method,
+        url,
+        cause: error,
+      });
     }
+    if (!response.ok || text === '') return { response, text, data: undefined };
+    try {
+      return { response, text, data: JSON.parse(text) };
+    } catch {
+      return unreadableAnswer(method, url, response.status, text);
+    }
+  }
+
+  /**
+   * Starts a request: directly when the fetch offers it, with `(url, init)` on the platform
+   * fetch (which builds its own `Request` anyway), and with a `Request` on a fetch of the caller's.
+   */
+  function start(fetchImpl: FetchLike, wire: WireRequest): Exchange {
+    const direct = (fetchImpl as { [DIRECT_SEND]?: DirectSend })[DIRECT_SEND];
+    if (typeof direct === 'function') return direct(wire);
+    const controller = new AbortController();
+    const init = { method: wire.method, headers: wire.headers, body: wire.body, signal: controller.signal };
+    const own = settings.fetch;
+    const answer = (async () => {
+      const response = await (own ? own(new Request(wire.url, init)) : globalThis.fetch(wire.url, init));
+      return { response, text: await response.text() };
+    })();
+    return { answer, cancel: (reason) => controller.abort(reason) };
   }
 
   /** Exponential backoff with full jitter: a random wait below min(cap, base · 2^attempt). */
@@ -182,29 +225,48 @@ export function createTransport(settings: TransportSettings): FetchLike {
 }
 
 /**
- * Settles like `promise`, or rejects with the signal's reason as soon as it aborts, so a fetch
- * or a body stream that ignores its signal cannot outlive the timeout.
+ * Settles like the exchange's answer, or rejects (and cancels the exchange) as soon as the time
+ * runs out or the caller's signal aborts, so a fetch or a body that ignores cancellation cannot
+ * outlive the timeout.
  */
-function settleOrAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+function settle(
+  exchange: Exchange,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ response: Response; text: string }> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const finish = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const stop = (reason: unknown) => {
+      finish();
+      exchange.cancel(reason);
+      reject(reason);
+    };
+    const onAbort = () => stop(signal?.reason);
+    const timer = setTimeout(stop, timeoutMs, TIMED_OUT);
+    signal?.addEventListener('abort', onAbort);
+    exchange.answer.then(
+      (answer) => {
+        finish();
+        resolve(answer);
+      },
+      (error: unknown) => {
+        finish();
+        reject(error);
+      },
+    );
   });
 }
 
-const FALLBACK_SNIPPET_LENGTH = 200;
-
-function isJsonOrEmpty(text: string): boolean {
-  if (text === '') return true;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+/** A `Response` with the same status and headers whose body, already read as `text`, can be read again. @internal */
+export function readableCopy(response: Response, text: string): Response {
+  const { status, statusText, headers } = response;
+  return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, statusText, headers });
 }
+
+const FALLBACK_SNIPPET_LENGTH = 200;
 
 /**
  * A 2xx answer whose body is not JSON (cut short, or a page from a proxy): the request went
@@ -220,38 +282,35 @@ function unreadableAnswer(method: string, url: string, status: number, text: str
   );
 }
 
-function apiErrorFrom(response: Response, text: string, method: string, url: string): TaskRouterApiError {
+/** The error for a non-2xx answer; it keeps a readable copy of the answer. @internal */
+export function apiErrorFrom(
+  response: Response,
+  text: string,
+  method: string,
+  url: string,
+): TaskRouterApiError {
   const { status } = response;
+  const common = { status, method, url, response: readableCopy(response, text) };
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
     document = undefined;
   }
-  if (
-    typeof document === 'object' &&
-    document !== null &&
-    typeof (document as { message?: unknown }).message === 'string'
-  ) {
-    const { message, code, more_info, details } = document as Record<string, unknown>;
+  const { message, code, more_info, details } = (document ?? {}) as Record<string, unknown>;
+  if (typeof message === 'string') {
     return new TaskRouterApiError({
-      status,
-      message: message as string,
+      ...common,
+      message,
       code: typeof code === 'number' ? code : undefined,
       moreInfo: typeof more_info === 'string' ? more_info : undefined,
       details:
         typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : undefined,
-      method,
-      url,
-      response,
     });
   }
   const snippet = text.trim().slice(0, FALLBACK_SNIPPET_LENGTH);
   return new TaskRouterApiError({
-    status,
+    ...common,
     message: `[HTTP ${status}] ${snippet || response.statusText || 'Request failed'}`,
-    method,
-    url,
-    response,
   });
 }

@@ -26,11 +26,13 @@ type Responder = (request: RecordedRequest, index: number) => Response | Promise
 /**
  * A fetch that records every request and answers with `respond` (by default 200 `{}`).
  * Passing an array answers the n-th request with the n-th responder (the last one repeats).
+ * Like the platform fetch, it takes a `Request` or a URL with its init.
  */
 export function recordingFetch(respond: Responder | Responder[] = () => Response.json({})) {
   const requests: RecordedRequest[] = [];
   const responders = Array.isArray(respond) ? respond : [respond];
-  const fetch = async (request: Request): Promise<Response> => {
+  const fetch = async (input: Request | string, init?: RequestInit): Promise<Response> => {
+    const request = typeof input === 'string' ? new Request(input, init) : input;
     const recorded = {
       method: request.method,
       url: request.url,
