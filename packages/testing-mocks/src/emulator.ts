@@ -317,7 +317,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     events: (sid) => {
       const state = workspace(sid);
-      return [...state.events.values()].map((item) => renderEvent(state, item, origin)) as never;
+      return state.events.map((item) => renderEvent(state, item, origin)) as never;
     },
     instructions: (sid, reservationSid) => {
       const state = workspace(sid);

@@ -3,13 +3,7 @@
  * its caller validated the request, applies the whole transition and records its events.
  */
 import { touch } from './context.js';
-import {
-  type EventSource,
-  recordEvent,
-  recordReservationEvent,
-  taskEventData,
-  workerEventData,
-} from './event-log.js';
+import { type EventSource, recordEvent, recordReservationEvent } from './event-log.js';
 import { newSid } from './sid.js';
 import type {
   ReservationRecord,
@@ -39,15 +33,13 @@ export function changeWorkerActivity(
     description: `Worker ${worker.friendlyName} updated to ${activityName} Activity`,
     resourceType: 'worker',
     resourceSid: worker.sid,
-    resourcePath: `${workspace.path}/Workers/${worker.sid}`,
+    worker,
     data: {
-      ...workerEventData(workspace, worker),
       worker_previous_activity_sid: previousSid,
       worker_previous_activity_name: workspace.activities.get(previousSid)?.friendlyName ?? null,
       worker_time_in_previous_activity: Math.floor(elapsed / 1000),
       worker_time_in_previous_activity_ms: elapsed,
     },
-    workerSid: worker.sid,
   });
 }
 
@@ -83,13 +75,7 @@ export function createReservation(
     task.assignmentStatus = 'reserved';
     touch(source, task);
   }
-  recordReservationEvent(
-    source,
-    workspace,
-    reservation,
-    'reservation.created',
-    `Reservation ${reservation.sid} created`,
-  );
+  recordReservationEvent(source, workspace, reservation, 'reservation.created');
   const queue = task.taskQueueSid ? workspace.taskQueues.get(task.taskQueueSid) : undefined;
   if (!workspace.record.multiTaskEnabled && queue?.reservationActivitySid) {
     if (worker.activitySid !== queue.reservationActivitySid) {
@@ -132,25 +118,21 @@ export function enterQueue(
   if (previousSid === queueSid) return;
   task.taskQueueSid = queueSid;
   task.taskQueueEnteredAt = source.store.clock.nowMs();
-  const queueName = (sid: string) => workspace.taskQueues.get(sid)?.friendlyName ?? sid;
   if (previousSid !== null) {
     recordEvent(source, workspace, {
-      ...taskEventFields(source, workspace, task),
       eventType: 'task-queue.moved',
-      description: `Task ${task.sid} moved from TaskQueue ${queueName(previousSid)} to ${queueName(queueSid)}`,
+      resourceType: 'task',
+      resourceSid: task.sid,
+      task,
       data: {
-        ...taskEventData(source.store, workspace, task),
         task_queue_previous_sid: previousSid,
-        task_queue_previous_name: queueName(previousSid),
+        task_queue_previous_name: workspace.taskQueues.get(previousSid)?.friendlyName ?? null,
       },
+      // Listed under the queue the task left; its data tells the one it entered.
       taskQueueSid: previousSid,
     });
   }
-  recordEvent(source, workspace, {
-    ...taskEventFields(source, workspace, task),
-    eventType: 'task-queue.entered',
-    description: `Task ${task.sid} entered TaskQueue ${queueName(queueSid)}`,
-  });
+  recordTaskEvent(source, workspace, task, 'task-queue.entered');
 }
 
 /** pending → accepted: the task is assigned and the task's other pending reservations are rescinded. */
@@ -208,7 +190,7 @@ export function wrapUpTask(
   task.assignmentStatus = 'wrapping';
   if (reason !== null) task.reason = reason;
   touch(source, task);
-  recordTaskEvent(source, workspace, task, 'task.wrapup', `Task ${task.sid} wrapping up`);
+  recordTaskEvent(source, workspace, task, 'task.wrapup');
   for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
     if (reservation.status === 'accepted') setReservationStatus(source, workspace, reservation, 'wrapping');
   }
@@ -224,7 +206,7 @@ export function completeTask(
   task.assignmentStatus = 'completed';
   task.reason = reason;
   touch(source, task);
-  recordTaskEvent(source, workspace, task, 'task.completed', `Task ${task.sid} completed`);
+  recordTaskEvent(source, workspace, task, 'task.completed');
   for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
     if (reservation.status === 'accepted' || reservation.status === 'wrapping') {
       setReservationStatus(source, workspace, reservation, 'completed');
@@ -245,32 +227,24 @@ export function cancelTask(
   task.assignmentStatus = 'canceled';
   task.reason = reason;
   touch(source, task);
-  recordTaskEvent(source, workspace, task, 'task.canceled', `Task ${task.sid} canceled`);
+  recordTaskEvent(source, workspace, task, 'task.canceled');
 }
 
-/** Records a task event with the task's details. */
+/** Records an event about a task, with the task's details (and `data`, if any). */
 export function recordTaskEvent(
   source: EventSource,
   workspace: WorkspaceState,
   task: TaskRecord,
   eventType: string,
-  description: string,
+  data?: Record<string, unknown>,
 ): void {
-  recordEvent(source, workspace, { ...taskEventFields(source, workspace, task), eventType, description });
-}
-
-/** The fields every event about a task carries. */
-function taskEventFields(source: EventSource, workspace: WorkspaceState, task: TaskRecord) {
-  return {
+  recordEvent(source, workspace, {
+    eventType,
     resourceType: 'task',
     resourceSid: task.sid,
-    resourcePath: `${workspace.path}/Tasks/${task.sid}`,
-    data: taskEventData(source.store, workspace, task),
-    taskSid: task.sid,
-    taskQueueSid: task.taskQueueSid,
-    workflowSid: task.workflowSid,
-    taskChannelSid: task.taskChannelSid,
-  };
+    task,
+    ...(data ? { data } : {}),
+  });
 }
 
 const RESERVATION_EVENTS: Record<Exclude<ReservationStatus, 'pending'>, string> = {
@@ -302,13 +276,7 @@ function setReservationStatus(
   reservation.status = status;
   touch(source, reservation);
   source.store.listener.reservationChanged(workspace, reservation);
-  recordReservationEvent(
-    source,
-    workspace,
-    reservation,
-    RESERVATION_EVENTS[status],
-    `Reservation ${reservation.sid} ${status}`,
-  );
+  recordReservationEvent(source, workspace, reservation, RESERVATION_EVENTS[status]);
 }
 
 function workerChannelOf(workspace: WorkspaceState, reservation: ReservationRecord) {

@@ -68,6 +68,8 @@ export interface WorkerRecord extends VersionedRecord {
   attributes: string;
   attributesValue: JsonObject;
   dateStatusChanged: number;
+  /** The latest event snapshot, reused while the worker does not change. */
+  snapshot: WorkerSnapshot | undefined;
 }
 
 export interface WorkerChannelRecord extends BaseRecord {
@@ -106,6 +108,8 @@ export interface TaskRecord extends VersionedRecord {
   virtualStartTime: number;
   ignoreCapacity: boolean;
   routingTarget: string | null;
+  /** The latest event snapshot, reused while the task does not change. */
+  snapshot: TaskSnapshot | undefined;
 }
 
 /** What an instruction on a reservation asked for; kept for inspection. */
@@ -137,18 +141,65 @@ export interface EventActor {
   readonly path: string | null;
 }
 
-export interface EventRecord extends BaseRecord {
+/** The kinds of resource an event is about. */
+export type EventResourceType =
+  | 'workspace'
+  | 'activity'
+  | 'task_channel'
+  | 'task_queue'
+  | 'worker'
+  | 'workflow'
+  | 'task'
+  | 'reservation';
+
+/**
+ * What a task looked like when an event was recorded. Consecutive events of an unchanged task
+ * share one snapshot, which keeps the event log small.
+ */
+export interface TaskSnapshot {
+  /** The task itself, for what never changes (SID, creation time, workflow). */
+  readonly task: TaskRecord;
+  readonly attributes: string;
+  readonly status: TaskStatus;
+  readonly priority: number;
+  readonly version: number;
+  readonly queueSid: string | null;
+  readonly queueEnteredAt: number | null;
+  readonly channelSid: string;
+  readonly reason: string | null;
+}
+
+/** What a worker looked like when an event was recorded, shared like {@link TaskSnapshot}. */
+export interface WorkerSnapshot {
+  readonly worker: WorkerRecord;
+  readonly friendlyName: string;
+  readonly attributes: string;
+  readonly activitySid: string;
+  readonly version: number;
+}
+
+/**
+ * One event, stored compactly: its SID, URL, description and `event_data` are derived when it is
+ * rendered (see `event-log.ts`).
+ */
+export interface EventRecord {
+  /** Creation order across the emulator; also the key of the workspace's event map. */
+  readonly seq: number;
+  readonly created: number;
   readonly eventType: string;
-  readonly description: string;
-  readonly resourceType: string;
+  readonly resourceType: EventResourceType;
   readonly resourceSid: string;
-  readonly resourcePath: string;
-  readonly actor: EventActor;
-  readonly source: string;
+  /** Set when the description says more than the type and the resource would. */
+  readonly description: string | undefined;
+  /** Undefined when the workspace is the actor. */
+  readonly actor: EventActor | undefined;
+  /** True when the emulator acted on its own (routing, timers) rather than for a request. */
+  readonly system: boolean;
   readonly sourceIpAddress: string;
-  readonly data: Record<string, unknown>;
-  readonly taskSid: string | null;
-  readonly workerSid: string | null;
+  readonly task: TaskSnapshot | undefined;
+  readonly worker: WorkerSnapshot | undefined;
+  /** Fields of `event_data` beyond the task's and the worker's. */
+  readonly data: Readonly<Record<string, unknown>> | undefined;
   readonly taskQueueSid: string | null;
   readonly workflowSid: string | null;
   readonly reservationSid: string | null;
@@ -172,7 +223,8 @@ export class WorkspaceState {
   readonly reservations = new Map<string, ReservationRecord>();
   readonly reservationsByTask = new Map<string, ReservationRecord[]>();
   readonly reservationsByWorker = new Map<string, ReservationRecord[]>();
-  readonly events = new Map<string, EventRecord>();
+  /** Events, oldest first (so in increasing sequence number, from which their SIDs derive). */
+  readonly events: EventRecord[] = [];
 
   constructor(readonly record: WorkspaceRecord) {}
 

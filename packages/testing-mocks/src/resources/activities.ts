@@ -57,7 +57,6 @@ function recordActivityEvent(
     description: `Activity ${activity.friendlyName} ${verb}`,
     resourceType: 'activity',
     resourceSid: activity.sid,
-    resourcePath: `${workspace.path}/Activities/${activity.sid}`,
     data: {
       activity_sid: activity.sid,
       activity_name: activity.friendlyName,

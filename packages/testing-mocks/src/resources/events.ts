@@ -1,5 +1,14 @@
-import { found, type OperationHandler, type RequestContext, workspaceOf } from '../context.js';
-import { invalidParameter } from '../errors.js';
+import { type OperationHandler, type RequestContext, workspaceOf } from '../context.js';
+import { invalidParameter, notFound } from '../errors.js';
+import {
+  eventData,
+  eventDescription,
+  eventResourcePath,
+  findEvent,
+  eventSid,
+  eventTaskSid,
+  eventWorkerSid,
+} from '../event-log.js';
 import { listPage } from '../paging.js';
 import { isoDate } from '../render.js';
 import type { EventRecord, WorkspaceState } from '../state.js';
@@ -46,23 +55,25 @@ export function readTaskChannelFilter(
 
 /** The event's JSON body. */
 export function renderEvent(workspace: WorkspaceState, event: EventRecord, origin: string) {
+  const actor = event.actor ?? { type: 'workspace', sid: workspace.sid, path: workspace.path };
+  const sid = eventSid(workspace, event);
   return {
     account_sid: workspace.record.accountSid,
-    actor_sid: event.actor.sid,
-    actor_type: event.actor.type,
-    actor_url: event.actor.path === null ? null : origin + event.actor.path,
-    description: event.description,
-    event_data: event.data,
+    actor_sid: actor.sid,
+    actor_type: actor.type,
+    actor_url: actor.path === null ? null : origin + actor.path,
+    description: eventDescription(workspace, event),
+    event_data: eventData(workspace, event),
     event_date: isoDate(event.created),
     event_date_ms: event.created,
     event_type: event.eventType,
     resource_sid: event.resourceSid,
     resource_type: event.resourceType,
-    resource_url: origin + event.resourcePath,
-    sid: event.sid,
-    source: event.source,
+    resource_url: origin + eventResourcePath(workspace, event),
+    sid,
+    source: event.system ? 'SYSTEM' : 'API',
     source_ip_address: event.sourceIpAddress,
-    url: `${origin}${workspace.path}/Events/${event.sid}`,
+    url: `${origin}${workspace.path}/Events/${sid}`,
     workspace_sid: workspace.sid,
   };
 }
@@ -73,29 +84,31 @@ export const eventHandlers = {
     const params = context.params;
     const window = readTimeWindow(context);
     const types = params.list('EventType');
-    const filters: [keyof EventRecord, string | undefined][] = [
-      ['reservationSid', params.string('ReservationSid')],
-      ['taskQueueSid', params.string('TaskQueueSid')],
-      ['taskSid', params.string('TaskSid')],
-      ['workerSid', params.string('WorkerSid')],
-      ['workflowSid', params.string('WorkflowSid')],
-      ['taskChannelSid', readTaskChannelFilter(context, workspace)],
-      ['sid', params.string('Sid')],
+    const sid = params.string('Sid');
+    const filters: [(event: EventRecord) => string | null, string | undefined][] = [
+      [(event) => event.reservationSid, params.string('ReservationSid')],
+      [(event) => event.taskQueueSid, params.string('TaskQueueSid')],
+      [eventTaskSid, params.string('TaskSid')],
+      [eventWorkerSid, params.string('WorkerSid')],
+      [(event) => event.workflowSid, params.string('WorkflowSid')],
+      [(event) => event.taskChannelSid, readTaskChannelFilter(context, workspace)],
+      [(event) => eventSid(workspace, event), sid],
     ];
     const active = filters.filter(([, value]) => value !== undefined);
-    const items = [...workspace.events.values()].filter(
+    const items = workspace.events.filter(
       (event) =>
         event.created >= window.start &&
         event.created <= window.end &&
         (types.length === 0 || types.includes(event.eventType)) &&
-        active.every(([field, value]) => event[field] === value),
+        active.every(([field, value]) => field(event) === value),
     );
     return listPage(context, items, 'events', (event) => renderEvent(workspace, event, context.origin));
   },
 
   FetchEvent(context) {
     const workspace = workspaceOf(context);
-    const event = found(workspace.events, context.path.Sid, context);
+    const event = findEvent(workspace, context.path.Sid ?? '');
+    if (!event) throw notFound(context.pathname);
     return { status: 200, body: renderEvent(workspace, event, context.origin) };
   },
 } satisfies Record<string, OperationHandler>;

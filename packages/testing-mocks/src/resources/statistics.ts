@@ -1,5 +1,6 @@
 import { found, type OperationHandler, type RequestContext, workspaceOf } from '../context.js';
 import { invalidParameter } from '../errors.js';
+import { eventWorkerSid, taskAgeAt } from '../event-log.js';
 import { listPage } from '../paging.js';
 import { isoDate } from '../render.js';
 import { isSid } from '@taskrouter/core';
@@ -115,16 +116,17 @@ function cumulativeFigures(
   const waitUntilAccepted: number[] = [];
   const waitUntilCanceled: number[] = [];
   const waitInQueue: number[] = [];
-  for (const event of scope.workspace.events.values()) {
+  for (const event of scope.workspace.events) {
     if (event.created < window.start || event.created > window.end || !include(event)) continue;
     if (scope.channelSid !== undefined && event.taskChannelSid !== scope.channelSid) continue;
     counts.set(event.eventType, (counts.get(event.eventType) ?? 0) + 1);
-    const age = typeof event.data.task_age === 'number' ? event.data.task_age : 0;
+    const snapshot = event.task;
+    if (!snapshot) continue;
+    const age = taskAgeAt(snapshot, event.created);
     if (event.eventType === 'reservation.accepted') {
       waitUntilAccepted.push(age);
-      const entered = event.data.task_queue_entered_date;
-      if (typeof entered === 'number')
-        waitInQueue.push(Math.max(0, Math.floor(event.created / 1000) - entered));
+      const entered = snapshot.queueEnteredAt;
+      if (entered !== null) waitInQueue.push(Math.max(0, Math.floor((event.created - entered) / 1000)));
     } else if (event.eventType === 'task.canceled') waitUntilCanceled.push(age);
   }
   const count = (type: string) => counts.get(type) ?? 0;
@@ -178,11 +180,12 @@ function activityDurations(scope: Scope, window: TimeWindow, workers: readonly W
     list.push(Math.floor(ms / 1000));
     stints.set(activitySid, list);
   };
-  for (const event of scope.workspace.events.values()) {
-    if (event.eventType !== 'worker.activity.update' || !workerSids.has(event.workerSid ?? '')) continue;
+  for (const event of scope.workspace.events) {
+    if (event.eventType !== 'worker.activity.update' || !workerSids.has(eventWorkerSid(event) ?? ''))
+      continue;
     if (event.created < window.start || event.created > window.end) continue;
-    const previous = event.data.worker_previous_activity_sid;
-    const elapsed = event.data.worker_time_in_previous_activity_ms;
+    const previous = event.data?.worker_previous_activity_sid;
+    const elapsed = event.data?.worker_time_in_previous_activity_ms;
     if (typeof previous === 'string' && typeof elapsed === 'number') {
       add(previous, Math.min(elapsed, event.created - window.start));
     }
@@ -310,7 +313,7 @@ function workflowCumulative(
 
 function workersCumulative(scope: Scope, workers: readonly WorkerRecord[], window: TimeWindow) {
   const sids = new Set(workers.map((worker) => worker.sid));
-  const figures = cumulativeFigures(scope, window, [], (event) => sids.has(event.workerSid ?? ''));
+  const figures = cumulativeFigures(scope, window, [], (event) => sids.has(eventWorkerSid(event) ?? ''));
   return {
     ...figures.reservations,
     activity_durations: activityDurations(scope, window, workers),

@@ -66,7 +66,6 @@ function recordChannelEvent(
     description: `Task channel ${channel.uniqueName} ${verb}`,
     resourceType: 'task_channel',
     resourceSid: channel.sid,
-    resourcePath: `${workspace.path}/TaskChannels/${channel.sid}`,
     data: {
       task_channel_sid: channel.sid,
       task_channel_name: channel.friendlyName,

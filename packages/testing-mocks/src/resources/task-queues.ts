@@ -95,7 +95,6 @@ function recordQueueEvent(
     description: `TaskQueue ${queue.friendlyName} ${verb}`,
     resourceType: 'task_queue',
     resourceSid: queue.sid,
-    resourcePath: `${workspace.path}/TaskQueues/${queue.sid}`,
     data: {
       task_queue_sid: queue.sid,
       task_queue_name: queue.friendlyName,

@@ -70,6 +70,7 @@ export function insertTask(source: EventSource, workspace: WorkspaceState, input
     assignmentStatus: 'pending',
     reason: null,
     taskQueueEnteredAt: null,
+    snapshot: undefined,
     ...input,
     taskQueueSid: null,
     virtualStartTime: input.virtualStartTime ?? now,
@@ -77,7 +78,7 @@ export function insertTask(source: EventSource, workspace: WorkspaceState, input
   workspace.tasks.set(task.sid, task);
   if (input.taskQueueSid !== null) enterQueue(source, workspace, task, input.taskQueueSid);
   source.store.listener.beforeTaskCreated(workspace, task);
-  recordTaskEvent(source, workspace, task, 'task.created', `Task ${task.sid} created`);
+  recordTaskEvent(source, workspace, task, 'task.created');
   source.store.listener.onChange(workspace, { kind: 'task', sid: task.sid, action: 'created' });
   return task;
 }
@@ -349,7 +350,7 @@ export const taskHandlers = {
     }
     if (changed) {
       touch(context, task);
-      recordTaskEvent(context, workspace, task, 'task.updated', `Task ${task.sid} updated`);
+      recordTaskEvent(context, workspace, task, 'task.updated');
     }
     if (status === 'canceled') cancelTask(context, workspace, task, reason ?? null);
     else if (status === 'wrapping') wrapUpTask(context, workspace, task, reason ?? null);
@@ -380,7 +381,7 @@ export const taskHandlers = {
       if (byWorker) byWorker.splice(byWorker.indexOf(reservation), 1);
     }
     workspace.reservationsByTask.delete(task.sid);
-    recordTaskEvent(context, workspace, task, 'task.deleted', `Task ${task.sid} deleted`);
+    recordTaskEvent(context, workspace, task, 'task.deleted');
     context.store.listener.onChange(workspace, { kind: 'task', sid: task.sid, action: 'deleted' });
     return { status: 204 };
   },

@@ -7,7 +7,7 @@ import {
   workspaceOf,
 } from '../context.js';
 import { badRequest, invalidParameter, notFound } from '../errors.js';
-import { type EventSource, recordEvent, workerEventData } from '../event-log.js';
+import { type EventSource, recordEvent } from '../event-log.js';
 import { expressionParameter } from '../expressions.js';
 import { changeWorkerActivity, endPendingReservation } from '../lifecycle.js';
 import { listPage } from '../paging.js';
@@ -40,6 +40,7 @@ export function insertWorker(
     updated: now,
     version: 0,
     dateStatusChanged: now,
+    snapshot: undefined,
     ...input,
   };
   workspace.workers.set(worker.sid, worker);
@@ -109,16 +110,15 @@ function recordWorkerEvent(
   worker: WorkerRecord,
   eventType: string,
   description: string,
-  extra: Record<string, unknown> = {},
+  extra?: Record<string, unknown>,
 ): void {
   recordEvent(source, workspace, {
     eventType,
     description,
     resourceType: 'worker',
     resourceSid: worker.sid,
-    resourcePath: `${workspace.path}/Workers/${worker.sid}`,
-    data: { ...workerEventData(workspace, worker), ...extra },
-    workerSid: worker.sid,
+    worker,
+    ...(extra ? { data: extra } : {}),
   });
 }
 

@@ -117,7 +117,6 @@ function recordWorkflowEvent(
     description: `Workflow ${workflow.friendlyName} ${verb}`,
     resourceType: 'workflow',
     resourceSid: workflow.sid,
-    resourcePath: `${workspace.path}/Workflows/${workflow.sid}`,
     data: { workflow_sid: workflow.sid, workflow_name: workflow.friendlyName },
     workflowSid: workflow.sid,
   });

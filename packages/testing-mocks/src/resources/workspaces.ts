@@ -135,7 +135,6 @@ function recordWorkspaceEvent(
     description: `Workspace ${workspace.record.friendlyName} ${verb}`,
     resourceType: 'workspace',
     resourceSid: workspace.sid,
-    resourcePath: workspace.path,
   });
 }
 

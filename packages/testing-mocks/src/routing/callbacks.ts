@@ -5,6 +5,7 @@
  * them has been answered and never make it fail.
  */
 import { computeRequestSignature } from '@taskrouter/core';
+import { eventData, eventDescription, eventSid } from '../event-log.js';
 import type { EventRecord, ReservationRecord, Store, WorkspaceState } from '../state.js';
 import type { AssignmentInstruction } from './workspace-router.js';
 
@@ -164,14 +165,14 @@ export function eventParams(workspace: WorkspaceState, event: EventRecord): Reco
     AccountSid: workspace.record.accountSid,
     WorkspaceSid: workspace.sid,
     WorkspaceName: workspace.record.friendlyName,
-    EventDescription: event.description,
+    EventDescription: eventDescription(workspace, event),
     ResourceType: event.resourceType,
     ResourceSid: event.resourceSid,
-    Sid: event.sid,
+    Sid: eventSid(workspace, event),
     Timestamp: String(Math.floor(event.created / 1000)),
     TimestampMs: String(event.created),
   };
-  for (const [key, value] of Object.entries(event.data)) {
+  for (const [key, value] of Object.entries(eventData(workspace, event))) {
     if (value === null || value === undefined) continue;
     const name = key.replace(/(^|_)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
     params[name] ??= typeof value === 'object' ? JSON.stringify(value) : String(value);

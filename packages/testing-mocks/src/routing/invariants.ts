@@ -1,4 +1,5 @@
 import { type Emulator, storeOf } from '../emulator.js';
+import { eventTaskSid, eventWorkerSid } from '../event-log.js';
 import type { EventRecord, WorkspaceState } from '../state.js';
 
 /** The rules routing must never break, whatever clients do. */
@@ -85,17 +86,13 @@ export function createInvariantChecker(emulator: Emulator): InvariantChecker {
 
 /** What the events of one workspace say so far, read incrementally. */
 class WorkspaceLog {
-  private readonly events: IterableIterator<EventRecord>;
   private read = 0;
   private readonly acceptedByReservation = new Map<string, number>();
   private readonly acceptedByTask = new Map<string, number>();
   private readonly terminalByTask = new Map<string, string[]>();
   private readonly lastCapacityDecrease = new Map<string, number>();
 
-  constructor(private readonly workspace: WorkspaceState) {
-    // A Map iterator sees entries added later, as long as it is never run past the end.
-    this.events = workspace.events.values();
-  }
+  constructor(private readonly workspace: WorkspaceState) {}
 
   check(violations: InvariantViolation[]): void {
     const report = (invariant: InvariantName, message: string) =>
@@ -103,12 +100,14 @@ class WorkspaceLog {
     const first = this.read === 0;
     const tasks = new Set<string>();
     const workers = new Set<string>();
-    while (this.read < this.workspace.events.size) {
-      const event = this.events.next().value as EventRecord;
-      this.read++;
+    const { events } = this.workspace;
+    for (; this.read < events.length; this.read++) {
+      const event = events[this.read]!;
       this.note(event, report);
-      if (event.taskSid !== null) tasks.add(event.taskSid);
-      if (event.workerSid !== null) workers.add(event.workerSid);
+      const taskSid = eventTaskSid(event);
+      const workerSid = eventWorkerSid(event);
+      if (taskSid !== null) tasks.add(taskSid);
+      if (workerSid !== null) workers.add(workerSid);
     }
     const workspace = this.workspace;
     for (const sid of first ? workspace.tasks.keys() : tasks) this.checkTask(sid, report);
@@ -121,23 +120,28 @@ class WorkspaceLog {
         if (increment(this.acceptedByReservation, event.reservationSid!) === 2) {
           report('accepted-once', `reservation ${event.reservationSid} was accepted twice`);
         }
-        if (increment(this.acceptedByTask, event.taskSid!) === 2) {
-          report('single-assignment', `task ${event.taskSid} had a second reservation accepted`);
+        const taskSid = eventTaskSid(event) ?? '';
+        if (increment(this.acceptedByTask, taskSid) === 2) {
+          report('single-assignment', `task ${taskSid} had a second reservation accepted`);
         }
         break;
       }
       case 'task.completed':
       case 'task.canceled': {
-        const list = this.terminalByTask.get(event.taskSid!) ?? [];
+        const taskSid = eventTaskSid(event) ?? '';
+        const list = this.terminalByTask.get(taskSid) ?? [];
         list.push(event.eventType);
-        this.terminalByTask.set(event.taskSid!, list);
+        this.terminalByTask.set(taskSid, list);
         break;
       }
       case 'worker.capacity.update': {
-        const { worker_channel_previous_capacity: before, worker_channel_available_capacity: after } =
-          event.data;
+        const before = event.data?.worker_channel_previous_capacity;
+        const after = event.data?.worker_channel_available_capacity;
         if (typeof before === 'number' && typeof after === 'number' && after < before) {
-          this.lastCapacityDecrease.set(`${event.workerSid}/${event.data.task_channel_sid}`, event.seq);
+          this.lastCapacityDecrease.set(
+            `${eventWorkerSid(event)}/${event.data?.task_channel_sid}`,
+            event.seq,
+          );
         }
         break;
       }

@@ -404,8 +404,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
 
   const counts = new Map<string, number>();
-  for (const event of state.events.values())
-    counts.set(event.eventType, (counts.get(event.eventType) ?? 0) + 1);
+  for (const event of state.events) counts.set(event.eventType, (counts.get(event.eventType) ?? 0) + 1);
   const count = (type: string) => counts.get(type) ?? 0;
   return {
     seed,

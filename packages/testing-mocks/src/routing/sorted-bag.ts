@@ -18,6 +18,11 @@ export class SortedBag<T> {
     return this.count;
   }
 
+  /** The first item in order, if any. */
+  first(): T | undefined {
+    return this.blocks[0]?.[0];
+  }
+
   add(item: T): void {
     const blocks = this.blocks;
     this.count++;

@@ -16,7 +16,7 @@ import {
 } from '@taskrouter/workflow-builder';
 import type { ScheduledTimer } from '../clock.js';
 import { touch } from '../context.js';
-import { type EventSource, recordEvent, taskEventData } from '../event-log.js';
+import type { EventSource } from '../event-log.js';
 import {
   acceptReservation,
   cancelTask,
@@ -54,6 +54,7 @@ export const CANCEL_REASONS = {
 export type AssignmentInstruction = { readonly instruction: string } & Readonly<Record<string, unknown>>;
 
 const NO_ATTRIBUTES = Object.freeze({});
+const NO_OFFERS: ReservationRecord[] = Object.freeze([]) as never;
 
 interface WorkerState {
   readonly record: WorkerRecord;
@@ -110,12 +111,11 @@ interface TaskState {
   bag: SortedBag<TaskState> | undefined;
   priorityKey: number;
   startKey: number;
-  /** Pending reservations. */
-  readonly offers: ReservationRecord[];
+  /** Pending reservations ({@link NO_OFFERS} until the first, which saves memory on waiting tasks). */
+  offers: ReservationRecord[];
   /** Pending → reserved transitions so far. */
   cycles: number;
   stepTimer: ScheduledTimer | undefined;
-  ttlTimer: ScheduledTimer | undefined;
   /** Attributes text routing last evaluated. */
   attributes: string;
 }
@@ -136,6 +136,14 @@ export class WorkspaceRouter {
   private readonly queues = new Map<string, QueueState>();
   private readonly tasks = new Map<string, TaskState>();
   private readonly reservationTimers = new Map<string, ScheduledTimer>();
+  /**
+   * Routed tasks by the end of their time to live. One clock timer, for the earliest, stands for
+   * them all: a timer per task would cost more memory than the task itself.
+   */
+  private readonly expiries = new SortedBag<TaskState>(
+    (a, b) => expiryOf(a) - expiryOf(b) || a.record.seq - b.record.seq,
+  );
+  private expiryTimer: ScheduledTimer | undefined;
   private readonly dirtyTasks = new Set<TaskState>();
   private readonly dirtyWorkers = new Set<WorkerState>();
   private readonly source: EventSource;
@@ -171,16 +179,14 @@ export class WorkspaceRouter {
       bag: undefined,
       priorityKey: task.priority,
       startKey: task.virtualStartTime,
-      offers: [],
+      offers: NO_OFFERS,
       cycles: 0,
       stepTimer: undefined,
-      ttlTimer: undefined,
       attributes: task.attributes,
     };
     this.tasks.set(task.sid, state);
-    state.ttlTimer = this.store.clock.schedule(task.created + task.timeout * 1000, () =>
-      this.afterTimer(state, () => this.cancel(state, CANCEL_REASONS.ttl)),
-    );
+    this.expiries.add(state);
+    this.armExpiry();
     if (task.routingTarget?.startsWith('WK')) {
       state.worker = this.workerState(task.routingTarget);
       return;
@@ -192,13 +198,7 @@ export class WorkspaceRouter {
     const workflow = task.workflowSid === null ? undefined : this.workspace.workflows.get(task.workflowSid);
     if (!workflow) return;
     state.workflow = workflow.parsedConfiguration.compiled;
-    recordTaskEvent(
-      this.source,
-      this.workspace,
-      task,
-      'workflow.entered',
-      `Task ${task.sid} entered Workflow ${workflow.friendlyName}`,
-    );
+    recordTaskEvent(this.source, this.workspace, task, 'workflow.entered');
     const first = this.firstStep(state);
     if (first) this.enterStep(state, first[0], first[1], false);
   }
@@ -323,10 +323,8 @@ export class WorkspaceRouter {
   dispose(): void {
     this.disposed = true;
     for (const timer of this.reservationTimers.values()) timer.cancel();
-    for (const state of this.tasks.values()) {
-      state.stepTimer?.cancel();
-      state.ttlTimer?.cancel();
-    }
+    for (const state of this.tasks.values()) state.stepTimer?.cancel();
+    this.expiryTimer?.cancel();
     this.reservationTimers.clear();
     this.tasks.clear();
   }
@@ -417,21 +415,9 @@ export class WorkspaceRouter {
     const target = state.target!;
     const filterName =
       state.filterIndex < 0 ? 'Default' : (state.workflow!.filters[state.filterIndex]!.friendlyName ?? null);
-    recordEvent(this.source, this.workspace, {
-      eventType: 'workflow.target-matched',
-      description: `Task ${task.sid} matched a target of Workflow ${this.workflowName(task)}`,
-      resourceType: 'task',
-      resourceSid: task.sid,
-      resourcePath: `${this.workspace.path}/Tasks/${task.sid}`,
-      data: {
-        ...taskEventData(this.store, this.workspace, task),
-        workflow_filter_name: filterName,
-        workflow_target_index: state.targetIndex,
-      },
-      taskSid: task.sid,
-      taskQueueSid: task.taskQueueSid,
-      workflowSid: task.workflowSid,
-      taskChannelSid: task.taskChannelSid,
+    recordTaskEvent(this.source, this.workspace, task, 'workflow.target-matched', {
+      workflow_filter_name: filterName,
+      workflow_target_index: state.targetIndex,
     });
     if (!state.queue) {
       this.leaveStep(state, 'skip');
@@ -462,13 +448,7 @@ export class WorkspaceRouter {
     state.stepTimer = undefined;
     this.withdrawOffers(state);
     if (reason === 'timeout' && task.taskQueueSid !== null) {
-      recordTaskEvent(
-        this.source,
-        this.workspace,
-        task,
-        'task-queue.timeout',
-        `Task ${task.sid} timed out of TaskQueue ${this.workspace.taskQueues.get(task.taskQueueSid)?.friendlyName ?? task.taskQueueSid}`,
-      );
+      recordTaskEvent(this.source, this.workspace, task, 'task-queue.timeout');
     }
     const next = this.nextStep(state, reason);
     if (next) this.enterStep(state, next[0], next[1], true);
@@ -479,13 +459,7 @@ export class WorkspaceRouter {
   private exhaust(state: TaskState, reason: 'timeout' | 'skip'): void {
     const task = state.record;
     const eventType = reason === 'timeout' ? 'workflow.timeout' : 'workflow.skipped';
-    recordTaskEvent(
-      this.source,
-      this.workspace,
-      task,
-      eventType,
-      `Task ${task.sid} left Workflow ${this.workflowName(task)}: no step left`,
-    );
+    recordTaskEvent(this.source, this.workspace, task, eventType);
     this.cancel(
       state,
       reason === 'timeout' ? CANCEL_REASONS.workflowTimeout : CANCEL_REASONS.workflowSkipped,
@@ -539,10 +513,6 @@ export class WorkspaceRouter {
     return counts;
   }
 
-  private workflowName(task: TaskRecord): string {
-    return (task.workflowSid && this.workspace.workflows.get(task.workflowSid)?.friendlyName) || '';
-  }
-
   // ---- tasks ----------------------------------------------------------------------------------
 
   private taskChanged(state: TaskState): void {
@@ -575,7 +545,7 @@ export class WorkspaceRouter {
     state.bag?.delete(state);
     state.bag = undefined;
     state.stepTimer?.cancel();
-    state.ttlTimer?.cancel();
+    this.expiries.delete(state);
     this.tasks.delete(state.record.sid);
     this.dirtyTasks.delete(state);
   }
@@ -697,6 +667,7 @@ export class WorkspaceRouter {
       return undefined;
     }
     const reservation = createReservation(this.source, this.workspace, task, worker.record);
+    if (state.offers === NO_OFFERS) state.offers = [];
     state.offers.push(reservation);
     this.syncWorker(worker, reservation.seq);
     this.syncTask(state);
@@ -722,6 +693,25 @@ export class WorkspaceRouter {
     if (worker && this.workspace.activities.has(activitySid)) {
       changeWorkerActivity(this.source, this.workspace, worker, activitySid);
     }
+  }
+
+  /** Keeps the clock timer of {@link WorkspaceRouter.expiries} set for the earliest expiry. */
+  private armExpiry(): void {
+    const first = this.expiries.first();
+    if (first === undefined || this.expiryTimer?.at === expiryOf(first)) return;
+    this.expiryTimer?.cancel();
+    this.expiryTimer = this.store.clock.schedule(expiryOf(first), () => {
+      this.expiryTimer = undefined;
+      if (this.disposed) return;
+      const now = this.store.clock.nowMs();
+      for (let next = this.expiries.first(); next && expiryOf(next) <= now; next = this.expiries.first()) {
+        // Canceling finishes the task, which takes it out of the bag.
+        this.cancel(next, CANCEL_REASONS.ttl);
+        if (this.expiries.first() === next) this.finishTask(next);
+      }
+      this.armExpiry();
+      this.settle();
+    });
   }
 
   /** Runs a timer's work for a task, then routes what it made possible. */
@@ -974,6 +964,11 @@ export class WorkspaceRouter {
       this.settling = false;
     }
   }
+}
+
+/** When a task's time to live ends. */
+function expiryOf(state: TaskState): number {
+  return state.record.created + state.record.timeout * 1000;
 }
 
 function readsChannels(targetWorkers: string): boolean {
