@@ -1,7 +1,8 @@
 /**
- * A tiny typed client for the Twilio TaskRouter REST API v1, on openapi-fetch: credentials,
- * TaskRouter's form encoding, typed errors, retries, timeouts, pagination, SID helpers and
- * webhook signatures.
+ * A tiny typed client for the Twilio TaskRouter REST API v1, in openapi-fetch's calling
+ * convention: credentials, TaskRouter's form encoding, typed errors, retries, timeouts,
+ * pagination, SID helpers and webhook signatures. For Node.js servers, `@taskrouter/core/node`
+ * adds a leaner transport.
  *
  * @example
  * ```ts
@@ -16,6 +17,7 @@
  * }
  * ```
  * @packageDocumentation
+ * @mergeModuleWith <project>
  */
 import type { components } from './generated/taskrouter.js';
 
