@@ -37,6 +37,7 @@ export const APP_TARGETS: readonly BundleTarget[] = [
 /** Every public entry point of the toolkit's packages (all of them bundle for node). */
 export const PACKAGE_TARGETS: readonly BundleTarget[] = [
   { id: '@taskrouter/core', source: { reexport: '@taskrouter/core' } },
+  { id: '@taskrouter/core/node', source: { reexport: '@taskrouter/core/node' } },
   { id: '@taskrouter/resources', source: { reexport: '@taskrouter/resources' } },
   { id: '@taskrouter/workflow-builder', source: { reexport: '@taskrouter/workflow-builder' } },
   { id: '@taskrouter/testing-mocks', source: { reexport: '@taskrouter/testing-mocks' } },

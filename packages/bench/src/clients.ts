@@ -5,6 +5,7 @@
  */
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { createTaskRouterClient, type FetchLike, paginate } from '@taskrouter/core';
+import { createNodeFetch, type NodeFetch } from '@taskrouter/core/node';
 import { tasks as tasksOf } from '@taskrouter/resources';
 import twilio from 'twilio';
 import {
@@ -16,7 +17,6 @@ import {
   TASK_PRIORITY,
   WORKSPACE_SID,
 } from './fixtures.js';
-import { createNodeFetch, type NodeFetch } from './node-fetch.js';
 
 /** What the per-request benchmark does with a client. */
 export interface BenchClient {

@@ -8,7 +8,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { medianOf, pairedRatio } from './harness.js';
 import { BENCH_DIR, startStubProcess } from './processes.js';
 import {
@@ -70,18 +69,6 @@ const COLD_START_APPS = [
   'resources-node',
 ].map((name) => ({ name, file: `src/apps/${name}.mjs` }));
 
-/** Compiles the node transport prototype for the cold-start apps, which run under plain node. */
-async function compileNodeTransport(): Promise<void> {
-  await build({
-    entryPoints: [join(BENCH_DIR, 'src/node-fetch.ts')],
-    outfile: join(BENCH_DIR, 'node_modules/.cache/taskrouter-bench/node-fetch.mjs'),
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-  });
-}
-
 async function main(): Promise<void> {
   const { quick, only } = parseArguments(process.argv.slice(2));
   const started = performance.now();
@@ -128,7 +115,6 @@ async function main(): Promise<void> {
     }
     if (only.has('cold')) {
       log('cold start');
-      await compileNodeTransport();
       const { section, series } = await measureColdStart(context, COLD_START_APPS);
       sections.push(section);
       for (const app of ['resources', 'resources-node']) {

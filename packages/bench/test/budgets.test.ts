@@ -19,12 +19,13 @@ const require = createRequire(join(BENCH_DIR, 'package.json'));
 
 /** Fails with a clear instruction when a package's build output is missing. */
 function assertBuilt(specifier: string): void {
-  const manifest = require.resolve(`${specifier}/package.json`);
+  const packageName = specifier.split('/').slice(0, 2).join('/');
+  const manifest = require.resolve(`${packageName}/package.json`);
   const { main } = JSON.parse(readFileSync(manifest, 'utf8')) as { main: string };
   const entry = join(dirname(manifest), main);
   if (!existsSync(entry)) {
     throw new Error(
-      `${specifier} is not built (${main} is missing): run \`pnpm build\` before the budget test`,
+      `${packageName} is not built (${main} is missing): run \`pnpm build\` before the budget test`,
     );
   }
 }
