@@ -68,8 +68,8 @@ const DECODERS: ReadonlyMap<string, typeof gunzip> = new Map([
 /** An answer read in full, before it is turned into what the caller asked for. */
 interface RawAnswer {
   message: IncomingMessage;
-  /** The body, decoded when it was compressed. */
-  bytes: Buffer;
+  /** The body, decoded when it was compressed: text when asked for and possible, bytes otherwise. */
+  body: string | Buffer;
   decoded: boolean;
 }
 
@@ -104,12 +104,16 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
 
-  /** Sends one request and reads its whole answer; throws at once on a URL it cannot send to. */
+  /**
+   * Sends one request and reads its whole answer, as text (UTF-8, straight from the socket when
+   * the body is not compressed) or as bytes. Throws at once on a URL it cannot send to.
+   */
   function exchange(
     url: string,
     method: string,
     headers: Record<string, string>,
     body: string | Uint8Array | undefined,
+    as: 'text' | 'bytes',
   ): { answer: Promise<RawAnswer>; cancel(reason: unknown): void } {
     const secure = url.startsWith('https:');
     if (!secure && !url.startsWith('http:')) {
@@ -125,19 +129,29 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
         url,
         { method, headers: outgoing, agent: secure ? httpsAgent : httpAgent },
         (message) => {
-          const chunks: Buffer[] = [];
-          message.on('data', (chunk: Buffer) => chunks.push(chunk));
           message.on('error', reject);
           message.on('close', () => {
             if (!message.complete) reject(new Error('the connection closed before the answer was complete'));
           });
+          const decode = DECODERS.get(String(message.headers['content-encoding']).toLowerCase());
+          if (as === 'text' && decode === undefined) {
+            let text = '';
+            message.setEncoding('utf8');
+            message.on('data', (chunk: string) => {
+              text += chunk;
+            });
+            message.on('end', () => resolve({ message, body: text, decoded: false }));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          message.on('data', (chunk: Buffer) => chunks.push(chunk));
           message.on('end', () => {
             const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-            const decode = DECODERS.get(String(message.headers['content-encoding']).toLowerCase());
-            if (decode === undefined || bytes.byteLength === 0) resolve({ message, bytes, decoded: false });
+            if (decode === undefined || bytes.byteLength === 0)
+              resolve({ message, body: bytes, decoded: false });
             else
               decode(bytes, (error, decoded) =>
-                error ? reject(error) : resolve({ message, bytes: decoded, decoded: true }),
+                error ? reject(error) : resolve({ message, body: decoded, decoded: true }),
               );
           });
         },
@@ -157,11 +171,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
 
   const direct: DirectSend = (wire): Exchange => {
     const body = wire.body instanceof ArrayBuffer ? new Uint8Array(wire.body) : wire.body;
-    const { answer, cancel } = exchange(wire.url, wire.method, wire.headers, body);
+    const { answer, cancel } = exchange(wire.url, wire.method, wire.headers, body, 'text');
     return {
-      answer: answer.then(({ message, bytes, decoded }) => ({
+      answer: answer.then(({ message, body, decoded }) => ({
         response: new ReadResponse(message, answerHeaders(message.headers, decoded), wire.url),
-        text: utf8(bytes),
+        text: withoutByteOrderMark(typeof body === 'string' ? body : body.toString('utf8')),
       })),
       cancel,
     };
@@ -179,7 +193,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     let cancel: (reason: unknown) => void = () => {};
     const onAbort = () => cancel(signal?.reason);
     try {
-      const started = exchange(url, method, headers, body);
+      const started = exchange(url, method, headers, body, 'bytes');
       cancel = started.cancel;
       signal?.addEventListener('abort', onAbort, { once: true });
       return toResponse(await started.answer, url);
@@ -229,9 +243,8 @@ export function createTaskRouterClient(options: TaskRouterClientOptions): TaskRo
   return createClient({ ...options, fetch: options.fetch ?? sharedFetch });
 }
 
-/** Text of a UTF-8 body, without a byte order mark, as `Response.text()` reads it. */
-function utf8(bytes: Buffer): string {
-  const text = bytes.toString('utf8');
+/** The text of a body as `Response.text()` reads it: without a byte order mark. */
+function withoutByteOrderMark(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
@@ -242,8 +255,9 @@ function answerHeaders(values: IncomingHttpHeaders, decoded: boolean): AnswerHea
   return new AnswerHeaders(rest);
 }
 
-function toResponse({ message, bytes, decoded }: RawAnswer, url: string): Response {
+function toResponse({ message, body: read, decoded }: RawAnswer, url: string): Response {
   const status = message.statusCode ?? 0;
+  const bytes = typeof read === 'string' ? Buffer.from(read) : read;
   // Buffers read from a socket are backed by a plain ArrayBuffer, never a shared one.
   const body = NULL_BODY_STATUSES.has(status) ? null : (bytes as Uint8Array<ArrayBuffer>);
   const response = new Response(body, {

@@ -255,6 +255,20 @@ describe('the client over the Node transport', () => {
     expect((await fetchWorkspace(client())).data).toEqual(workspace);
   });
 
+  test('reads multi-byte characters split across socket reads intact', async () => {
+    const document = { names: Array.from({ length: 500 }, (_, index) => `wörker ✓ 🚀 ${index}`) };
+    const bytes = Buffer.from(JSON.stringify(document));
+    // Cut in the middle of the four bytes of the first rocket, and pause between the two halves.
+    const cut = bytes.indexOf(Buffer.from('🚀')) + 2;
+    server.script((_, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': bytes.byteLength });
+      response.write(bytes.subarray(0, cut));
+      setTimeout(() => response.end(bytes.subarray(cut)), 30);
+    });
+    const { data } = await client().GET('/v1/Workspaces/{Sid}', { params: { path: { Sid: WORKSPACE_SID } } });
+    expect(data).toEqual(document);
+  });
+
   test('sends non-ASCII form bodies with their byte length', async () => {
     server.script(json(201, { sid: sid('WT') }));
     await client().POST('/v1/Workspaces/{WorkspaceSid}/Tasks', {
