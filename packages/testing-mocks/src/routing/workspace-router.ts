@@ -945,7 +945,7 @@ export class WorkspaceRouter {
    * date first, then changed tasks look for workers (best task first), then changed workers look
    * for tasks.
    */
-  settle(): void {
+  private settle(): void {
     if (this.settling || this.disposed) return;
     this.settling = true;
     try {
