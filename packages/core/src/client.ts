@@ -7,6 +7,7 @@ import { type SidPrefix, assertSid } from './sid.js';
 import {
   type Clock,
   type FetchLike,
+  MAX_TIMEOUT_MS,
   apiErrorFrom,
   createTransport,
   readableCopy,
@@ -20,8 +21,6 @@ export const DEFAULT_BASE_URL = 'https://taskrouter.twilio.com';
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_USER_AGENT = '@taskrouter/core';
-/** Largest delay setTimeout supports. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 /** Options of {@link createTaskRouterClient}. */
@@ -37,8 +36,10 @@ export interface TaskRouterClientOptions {
   /** Where requests go; defaults to {@link DEFAULT_BASE_URL}. Point it at an emulator in tests. */
   baseUrl?: string;
   /**
-   * The `fetch` to send requests with. When omitted, `globalThis.fetch` is looked up on every
-   * call, so interceptors (msw and the like) installed after the client was made still apply.
+   * The `fetch` to send requests with; it receives a `Request`, unless it offers a direct way to
+   * send (as `createNodeFetch()` of `@taskrouter/core/node` does). When omitted, `globalThis.fetch`
+   * is looked up on every call, so interceptors (msw and the like) installed after the client was
+   * made still apply, and is called as `fetch(url, init)`.
    */
   fetch?: FetchLike;
   /** Time limit of one attempt in milliseconds, including reading the body; defaults to 30 000. */

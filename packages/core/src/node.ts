@@ -32,7 +32,13 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { type TaskRouterClientOptions, createTaskRouterClient as createClient } from './client.js';
 import { TaskRouterValidationError } from './errors.js';
-import { DIRECT_SEND, type DirectSend, type Exchange } from './transport.js';
+import {
+  DIRECT_SEND,
+  type DirectSend,
+  type Exchange,
+  MAX_TIMEOUT_MS,
+  NULL_BODY_STATUSES,
+} from './transport.js';
 import type { TaskRouterClient } from './types.js';
 
 /** Options of {@link createNodeFetch}. */
@@ -57,7 +63,6 @@ export interface NodeFetch {
 const DEFAULT_MAX_SOCKETS = 64;
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 const ACCEPTED_ENCODINGS = 'gzip, deflate, br';
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const DECODERS: ReadonlyMap<string, typeof gunzip> = new Map([
   ['gzip', gunzip],
   ['x-gzip', gunzip],
@@ -97,8 +102,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
     throw new TaskRouterValidationError('maxSockets', 'must be a whole number, 1 or more');
   }
-  if (typeof idleTimeoutMs !== 'number' || !(idleTimeoutMs > 0 && idleTimeoutMs <= 2_147_483_647)) {
-    throw new TaskRouterValidationError('idleTimeoutMs', 'must be a number of milliseconds above 0');
+  if (typeof idleTimeoutMs !== 'number' || !(idleTimeoutMs > 0 && idleTimeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new TaskRouterValidationError(
+      'idleTimeoutMs',
+      `must be a number of milliseconds above 0, at most ${MAX_TIMEOUT_MS}`,
+    );
   }
   const agentOptions = { keepAlive: true, maxSockets, timeout: idleTimeoutMs };
   const httpAgent = new HttpAgent(agentOptions);

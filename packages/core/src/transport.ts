@@ -101,7 +101,10 @@ const MAX_RETRY_AFTER_MS = 60_000;
 const RETRYABLE_IDEMPOTENT_STATUSES = new Set([429, 502, 503, 504]);
 /** Statuses whose Retry-After header is honoured. */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** Statuses whose answers have no body. @internal */
+export const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+/** Largest delay setTimeout supports. @internal */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 /** The reason an attempt is cancelled with when it runs out of time. */
 const TIMED_OUT = Symbol('timed out');
 /** Stands in for the caller's signal during backoff waits when the call has none. */
