@@ -325,6 +325,17 @@ describe('createTaskRouterClient of @taskrouter/core/node', () => {
     expect(global.requests).toHaveLength(0);
   });
 
+  test('clients made without a fetch share one connection pool', async () => {
+    const { behaviour, ports } = remotePorts();
+    server.script(behaviour);
+    const options = { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl: server.url, maxRetries: 0 };
+    for (const api of [createTaskRouterClient(options), createTaskRouterClient(options)]) {
+      await api.GET('/v1/Workspaces').catch(() => undefined);
+    }
+    expect(ports).toHaveLength(2);
+    expect(ports[1]).toBe(ports[0]);
+  });
+
   test('uses the fetch it is given instead', async () => {
     const { fetch, requests } = recordingFetch(() => Response.json({ sid: WORKSPACE_SID }));
     const api = createTaskRouterClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fetch });
