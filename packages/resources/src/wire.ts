@@ -53,8 +53,34 @@ const SID_PARAMS: Readonly<Record<string, SidPrefix>> = {
 /** A task may be routed straight to a worker, a queue or a workflow. */
 const ROUTING_TARGET_PREFIXES: readonly SidPrefix[] = ['WK', 'WQ', 'WW'];
 
-const camelCase = (key: string): string =>
-  key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+interface KeyPlan {
+  /** The camelCase name. */
+  readonly name: string;
+  /** How {@link fromWire} converts the value. */
+  readonly kind: 'nested' | 'date' | 'json' | 'raw';
+}
+
+// Response documents repeat the same few dozen keys; planning each key once keeps list walks cheap.
+const keyPlans = new Map<string, KeyPlan>();
+
+function planFor(key: string): KeyPlan {
+  let plan = keyPlans.get(key);
+  if (plan === undefined) {
+    plan = {
+      name: key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()),
+      kind: DATE_FIELDS.has(key)
+        ? 'date'
+        : JSON_TEXT_FIELDS.has(key)
+          ? 'json'
+          : PASSED_THROUGH_FIELDS.has(key)
+            ? 'raw'
+            : 'nested',
+    };
+    // Keys come from the service; cap the cache so an unusual document cannot grow it without bound.
+    if (keyPlans.size < 1024) keyPlans.set(key, plan);
+  }
+  return plan;
+}
 
 /**
  * Converts a snake_case response document to its camelCase view: keys camelCased at every level,
@@ -64,13 +90,15 @@ export function fromWire<T>(value: unknown): T {
   if (Array.isArray(value)) return value.map(fromWire) as T;
   if (value === null || typeof value !== 'object') return value as T;
   const view: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    view[camelCase(key)] =
-      typeof field === 'string' && DATE_FIELDS.has(key)
+  for (const key in value) {
+    const field = (value as Record<string, unknown>)[key];
+    const { name, kind } = planFor(key);
+    view[name] =
+      kind === 'date' && typeof field === 'string'
         ? new Date(field)
-        : typeof field === 'string' && JSON_TEXT_FIELDS.has(key)
+        : kind === 'json' && typeof field === 'string'
           ? parseJsonText(key, field)
-          : PASSED_THROUGH_FIELDS.has(key)
+          : kind === 'raw'
             ? field
             : fromWire(field);
   }
