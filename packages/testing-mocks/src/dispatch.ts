@@ -1,7 +1,7 @@
 import { type OperationId, operationTable } from '@taskrouter/core';
 import type { OperationHandler, Reply, RequestContext } from './context.js';
 import { EmulatorRequestError, notFound } from './errors.js';
-import { decodeParams, Params } from './params.js';
+import { checkSidFilters, decodeParams, Params, SID_FILTERS, type SidFilters } from './params.js';
 import { activityHandlers } from './resources/activities.js';
 import { eventHandlers } from './resources/events.js';
 import { reservationHandlers } from './resources/reservations.js';
@@ -33,6 +33,9 @@ const HANDLERS: Record<OperationId, OperationHandler> = {
 };
 
 const router = new Router();
+
+/** Only the events list filters by the listed items' own SID. */
+const EVENT_SID_FILTERS: SidFilters = new Map([...SID_FILTERS, ['Sid', ['EV']]]);
 
 /** A request reduced to what the emulator reads, whatever transport carried it. */
 export interface IncomingCall {
@@ -150,7 +153,13 @@ function checkFormEncoding(text: string, where: string): void {
 function readBody(operationId: OperationId, call: IncomingCall): { params: Params; json: unknown } {
   const info = operationTable[operationId];
   checkFormEncoding(call.url.search.slice(1), 'The query string');
-  if (info.body === null) return { params: new Params(decodeParams(call.url.searchParams)), json: undefined };
+  if (info.body === null) {
+    const params = new Params(decodeParams(call.url.searchParams));
+    if (info.method === 'GET') {
+      checkSidFilters(params, operationId === 'ListEvent' ? EVENT_SID_FILTERS : SID_FILTERS);
+    }
+    return { params, json: undefined };
+  }
   const body = call.body ?? '';
   if (body.length > MAX_BODY_BYTES / 4 && Buffer.byteLength(body) > MAX_BODY_BYTES) throw tooLarge();
   const contentType = (call.contentType ?? '').toLowerCase();

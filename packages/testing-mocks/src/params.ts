@@ -7,6 +7,23 @@ export type JsonObject = { [key: string]: unknown };
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const INTEGER = /^-?\d+$/;
+/** Two capitals and a run of hex digits: meant as a SID, not as a task channel's unique name. */
+const LOOKS_LIKE_SID = /^[A-Z]{2}[0-9a-fA-F]{16,}$/;
+
+/** The SID prefixes each query parameter that filters a read by SID accepts. */
+export type SidFilters = ReadonlyMap<string, readonly SidPrefix[]>;
+
+/** Query parameters that filter lists and statistics by SID, whatever the operation. */
+export const SID_FILTERS: SidFilters = new Map<string, readonly SidPrefix[]>([
+  ['ActivitySid', ['WA']],
+  ['ReservationSid', ['WR']],
+  ['RoutingTarget', ['WK', 'WQ', 'WW']],
+  ['TaskQueueSid', ['WQ']],
+  ['TaskSid', ['WT']],
+  ['WorkerSid', ['WK']],
+  ['WorkflowSid', ['WW']],
+]);
+const TASK_CHANNEL_PREFIX: readonly SidPrefix[] = ['TC'];
 
 /** Decodes an `application/x-www-form-urlencoded` string into repeated-key lists. */
 export function decodeParams(encoded: string | URLSearchParams): Map<string, string[]> {
@@ -160,6 +177,31 @@ export class Params {
       throw invalidParameter(name, `must be an absolute http or https URL, got '${raw}'`);
     }
     return raw;
+  }
+}
+
+/**
+ * Refuses a read whose SID filters are malformed, as TaskRouter does, instead of answering an
+ * empty list: every value of a parameter in `filters` must be a SID with one of its prefixes, and
+ * a `TaskChannel` that looks like a SID must be a task channel's.
+ */
+export function checkSidFilters(params: Params, filters: SidFilters): void {
+  for (const [name, values] of params.entries()) {
+    const isChannel = name === 'TaskChannel';
+    const prefixes = isChannel ? TASK_CHANNEL_PREFIX : filters.get(name);
+    if (prefixes === undefined) continue;
+    for (const value of values) {
+      if (prefixes.some((prefix) => isSid(value, prefix)) || (isChannel && !LOOKS_LIKE_SID.test(value))) {
+        continue;
+      }
+      const kinds = prefixes.join(', ').replace(/, (\w+)$/, ' or $1');
+      const lead = prefixes.length === 1 ? kinds : 'its prefix';
+      const orName = isChannel ? ' or a task channel unique name' : '';
+      throw invalidParameter(
+        name,
+        `must be a ${kinds} SID (${lead} followed by 32 hex digits)${orName}, got '${value}'`,
+      );
+    }
   }
 }
 

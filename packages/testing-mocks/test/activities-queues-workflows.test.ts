@@ -133,9 +133,11 @@ describe('task queues', () => {
       'Everyone',
       'English',
     ]);
-    expect((await api.get(`${ws.path}/TaskQueues`, { Ordering: 'Size:asc' })).body.details.parameter).toBe(
-      'Ordering',
-    );
+    for (const field of ['Size', 'constructor', 'toString']) {
+      const refused = await api.get(`${ws.path}/TaskQueues`, { Ordering: `${field}:asc` });
+      expect(refused.status).toBe(400);
+      expect(refused.body.details.parameter).toBe('Ordering');
+    }
     expect((await api.get(`${ws.path}/TaskQueues`, { EvaluateWorkerAttributes: '[1]' })).status).toBe(400);
     expect(french.status).toBe(201);
   });

@@ -12,7 +12,7 @@ import {
 import { listPage } from '../paging.js';
 import { isoDate } from '../render.js';
 import type { EventRecord, WorkspaceState } from '../state.js';
-import { findTaskChannel } from './task-channels.js';
+import { taskChannelParameter } from './task-channels.js';
 
 /** Minutes of history a statistics or events request covers when it names no window. */
 const DEFAULT_MINUTES = 15;
@@ -39,18 +39,6 @@ export function readTimeWindow(context: RequestContext): TimeWindow {
   const start = startDate ?? now - (minutes ?? DEFAULT_MINUTES) * 60_000;
   if (start > end) throw invalidParameter('StartDate', 'must not be after EndDate');
   return { start, end };
-}
-
-/** Reads `TaskChannel` (SID or unique name) and returns the channel SID, if one was given. */
-export function readTaskChannelFilter(
-  context: RequestContext,
-  workspace: WorkspaceState,
-): string | undefined {
-  const value = context.params.string('TaskChannel', { nonEmpty: true });
-  if (value === undefined) return undefined;
-  const channel = findTaskChannel(workspace, value);
-  if (!channel) throw invalidParameter('TaskChannel', `no task channel '${value}' exists in this workspace`);
-  return channel.sid;
 }
 
 /** The event's JSON body. */
@@ -91,7 +79,7 @@ export const eventHandlers = {
       [eventTaskSid, params.string('TaskSid')],
       [eventWorkerSid, params.string('WorkerSid')],
       [(event) => event.workflowSid, params.string('WorkflowSid')],
-      [(event) => event.taskChannelSid, readTaskChannelFilter(context, workspace)],
+      [(event) => event.taskChannelSid, taskChannelParameter(context, workspace)],
       [(event) => eventSid(workspace, event), sid],
     ];
     const active = filters.filter(([, value]) => value !== undefined);

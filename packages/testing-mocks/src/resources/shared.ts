@@ -133,7 +133,7 @@ export function orderingParameter<T>(
   if (raw === undefined || raw.trim() === '') return [];
   return raw.split(',').map((clause) => {
     const [field = '', direction = 'asc', ...rest] = clause.trim().split(':');
-    const value = fields[field];
+    const value = Object.hasOwn(fields, field) ? fields[field] : undefined;
     const lower = direction.toLowerCase();
     if (!value || rest.length > 0 || (lower !== 'asc' && lower !== 'desc')) {
       throw invalidParameter(

@@ -12,7 +12,8 @@ import type {
   WorkerRecord,
   WorkspaceState,
 } from '../state.js';
-import { readTaskChannelFilter, readTimeWindow, type TimeWindow } from './events.js';
+import { readTimeWindow, type TimeWindow } from './events.js';
+import { taskChannelParameter } from './task-channels.js';
 import { isQueueMember } from './shared.js';
 
 const STATUSES: readonly TaskStatus[] = [
@@ -36,7 +37,7 @@ function scopeOf(context: RequestContext): Scope {
   return {
     workspace,
     now: context.store.clock.nowMs(),
-    channelSid: readTaskChannelFilter(context, workspace),
+    channelSid: taskChannelParameter(context, workspace),
   };
 }
 

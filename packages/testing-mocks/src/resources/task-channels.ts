@@ -38,6 +38,15 @@ export function findTaskChannel(workspace: WorkspaceState, sidOrName: string): T
   return workspace.taskChannels.get(sidOrName) ?? workspace.taskChannelsByUniqueName.get(sidOrName);
 }
 
+/** Reads `TaskChannel` (SID or unique name) and returns the channel's SID, if one was given. */
+export function taskChannelParameter(context: RequestContext, workspace: WorkspaceState): string | undefined {
+  const value = context.params.string('TaskChannel', { nonEmpty: true });
+  if (value === undefined) return undefined;
+  const channel = findTaskChannel(workspace, value);
+  if (!channel) throw invalidParameter('TaskChannel', `no task channel '${value}' exists in this workspace`);
+  return channel.sid;
+}
+
 /** The task channel's JSON body. */
 export function renderTaskChannel(workspace: WorkspaceState, channel: TaskChannelRecord, origin: string) {
   return {

@@ -23,7 +23,7 @@ import { newSid } from '../sid.js';
 import { isSid } from '@taskrouter/core';
 import type { TaskRecord, TaskStatus, WorkspaceState } from '../state.js';
 import { orderingParameter } from './shared.js';
-import { findTaskChannel } from './task-channels.js';
+import { findTaskChannel, taskChannelParameter } from './task-channels.js';
 import { MAX_ATTRIBUTES_LENGTH } from './workers.js';
 
 const TASK_STATUSES: readonly TaskStatus[] = [
@@ -125,14 +125,6 @@ function taskOf(context: RequestContext): [WorkspaceState, TaskRecord] {
   return [workspace, found(workspace.tasks, context.path.Sid, context)];
 }
 
-function readTaskChannel(context: RequestContext, workspace: WorkspaceState): string | undefined {
-  const value = context.params.string('TaskChannel', { nonEmpty: true });
-  if (value === undefined) return undefined;
-  const channel = findTaskChannel(workspace, value);
-  if (!channel) throw invalidParameter('TaskChannel', `no task channel '${value}' exists in this workspace`);
-  return channel.sid;
-}
-
 function readVirtualStartTime(context: RequestContext): number | undefined {
   const value = context.params.date('VirtualStartTime');
   if (value === undefined) return undefined;
@@ -163,7 +155,8 @@ export function readTaskInput(context: RequestContext, workspace: WorkspaceState
   const params = context.params;
   const timeout = params.integer('Timeout', 1, MAX_TASK_TIMEOUT) ?? DEFAULT_TASK_TIMEOUT;
   const priority = params.integer('Priority', 0, MAX_PRIORITY) ?? 0;
-  const taskChannelSid = readTaskChannel(context, workspace) ?? findTaskChannel(workspace, 'default')?.sid;
+  const taskChannelSid =
+    taskChannelParameter(context, workspace) ?? findTaskChannel(workspace, 'default')?.sid;
   if (taskChannelSid === undefined) {
     throw missingParameter('TaskChannel');
   }
@@ -309,7 +302,7 @@ export const taskHandlers = {
     const status = params.enumeration('AssignmentStatus', TASK_STATUSES);
     const reason = params.string('Reason', { maxLength: 4096 });
     const priority = params.integer('Priority', 0, MAX_PRIORITY);
-    const taskChannelSid = readTaskChannel(context, workspace);
+    const taskChannelSid = taskChannelParameter(context, workspace);
     const virtualStartTime = readVirtualStartTime(context);
     if (status !== undefined) {
       checkStatusChange(task, status);

@@ -170,7 +170,7 @@ export const workerHandlers = {
     const workspace = workspaceOf(context);
     const params = context.params;
     const activityName = params.string('ActivityName');
-    const activitySid = params.sid('ActivitySid', 'WA');
+    const activitySid = params.string('ActivitySid');
     const available = params.lenientBoolean('Available');
     const friendlyName = params.string('FriendlyName');
     const expressionText = params.string('TargetWorkersExpression');
@@ -178,7 +178,7 @@ export const workerHandlers = {
       ? expressionParameter('TargetWorkersExpression', expressionText)
       : undefined;
     const queueName = params.string('TaskQueueName');
-    const queueSid = params.sid('TaskQueueSid', 'WQ');
+    const queueSid = params.string('TaskQueueSid');
     const ordering = orderingParameter<WorkerRecord>(params, {
       DateCreated: (worker) => worker.created,
       DateUpdated: (worker) => worker.updated,
