@@ -5,7 +5,7 @@ import type { ListenOptions } from './http-server.js';
 /** What the `taskrouter-mock` command line asks for. */
 export interface CliSettings {
   readonly emulator: EmulatorOptions;
-  readonly listen: Required<ListenOptions>;
+  readonly listen: Required<Pick<ListenOptions, 'port' | 'host'>>;
   readonly help: boolean;
 }
 

@@ -4,12 +4,34 @@ import type { Duplex } from 'node:stream';
 import { EmulatorRequestError } from './errors.js';
 import { answerFor, type IncomingCall, MAX_BODY_BYTES, type OutgoingAnswer, tooLarge } from './dispatch.js';
 
-/** Where {@link Emulator.listen} binds. */
+/** Where {@link Emulator.listen} binds, and how long it waits for slow clients. */
 export interface ListenOptions {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
   /** Interface to bind; defaults to `127.0.0.1`. */
   host?: string;
+  /**
+   * Milliseconds a client has to send a whole request, body included (default 30,000). A request
+   * still incomplete then is answered `408` and its connection closed.
+   */
+  requestTimeout?: number;
+  /** Milliseconds a client has to send a request's headers (default 10,000, at most `requestTimeout`). */
+  headersTimeout?: number;
+  /** Milliseconds an idle keep-alive connection stays open between requests (default 5,000). */
+  keepAliveTimeout?: number;
+}
+
+const DEFAULT_REQUEST_TIMEOUT = 30_000;
+const DEFAULT_HEADERS_TIMEOUT = 10_000;
+const DEFAULT_KEEP_ALIVE_TIMEOUT = 5_000;
+
+/** A timeout option in milliseconds: a positive integer. */
+function timeoutOption(name: keyof ListenOptions, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`listen({ ${name} }): must be a whole number of milliseconds above 0, got ${value}`);
+  }
+  return value;
 }
 
 /** A running HTTP server in front of an emulator. */
@@ -30,7 +52,32 @@ export async function startHttpServer(
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(`listen({ port }): port must be an integer from 0 to 65535, got ${port}`);
   }
-  const server = createServer((request, response) => {
+  const requestTimeout = timeoutOption('requestTimeout', options.requestTimeout, DEFAULT_REQUEST_TIMEOUT);
+  const headersTimeout = timeoutOption(
+    'headersTimeout',
+    options.headersTimeout,
+    Math.min(DEFAULT_HEADERS_TIMEOUT, requestTimeout),
+  );
+  if (headersTimeout > requestTimeout) {
+    throw new RangeError(
+      `listen({ headersTimeout }): must not exceed requestTimeout (${requestTimeout} ms), got ${headersTimeout}`,
+    );
+  }
+  const keepAliveTimeout = timeoutOption(
+    'keepAliveTimeout',
+    options.keepAliveTimeout,
+    DEFAULT_KEEP_ALIVE_TIMEOUT,
+  );
+  const serverOptions = {
+    requestTimeout,
+    headersTimeout,
+    keepAliveTimeout,
+    // Node looks for overdue requests on this period (30 s by default): a quarter of the shorter
+    // timeout keeps the answer close to the deadline without polling for nothing.
+    connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeout / 4))),
+  };
+  const timedOut = `the request did not arrive in full in time (headers within ${headersTimeout} ms, the whole request within ${requestTimeout} ms)`;
+  const server = createServer(serverOptions, (request, response) => {
     readBody(request).then(
       (body) => respond(response, answerRequest(answer, request, body)),
       (error: unknown) => {
@@ -43,7 +90,9 @@ export async function startHttpServer(
       },
     );
   });
-  server.on('clientError', answerUnparsable);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    answerUnparsable(error, socket, timedOut),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -100,23 +149,25 @@ function answerRequest(
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
 
 /**
- * Answers a request Node's HTTP parser refused (an unknown method, oversized headers…) with a
- * Twilio-shaped error instead of Node's bare status line, then closes the connection.
+ * Answers a request Node's HTTP parser refused (an unknown method, oversized headers…) or gave up
+ * on (too slow: `timedOut` says why) with a Twilio-shaped error instead of Node's bare status
+ * line, then closes the connection.
  */
-function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex, timedOut: string): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
-  const status =
-    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const body = JSON.stringify(
-    new EmulatorRequestError(
-      status,
-      20001,
-      `Malformed HTTP request (${error.code ?? 'unreadable'})`,
-    ).toJSON(),
-  );
+  const failure =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new EmulatorRequestError(408, 20408, `Request Timeout: ${timedOut}`)
+      : new EmulatorRequestError(
+          error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400,
+          20001,
+          `Malformed HTTP request (${error.code ?? 'unreadable'})`,
+        );
+  const status = failure.status;
+  const body = JSON.stringify(failure.toJSON());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

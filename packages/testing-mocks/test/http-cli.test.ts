@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createTaskRouterClient } from '@taskrouter/core';
 import { describe, expect, test } from 'vitest';
@@ -69,6 +70,83 @@ describe('HTTP server', () => {
     await expect(emulator.listen({ port: 70_000 })).rejects.toThrow(
       /port must be an integer from 0 to 65535/,
     );
+  });
+});
+
+/** Writes `text` on a fresh connection and resolves with all the server sends until it closes the connection. */
+function rawExchange(url: string, text: string): Promise<string> {
+  const { port, hostname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+  });
+}
+
+describe('slow clients', () => {
+  // Small timeouts keep these tests short; the vitest timeout bounds them if the server never answers.
+  const timeouts = { requestTimeout: 300, headersTimeout: 200, keepAliveTimeout: 100 };
+
+  test('a body announced but never sent gets a Twilio-shaped 408 and the connection is closed', async () => {
+    const emulator = createEmulator();
+    const server = await emulator.listen(timeouts);
+    try {
+      const received = await rawExchange(
+        server.url,
+        'POST /v1/Workspaces HTTP/1.1\r\nHost: emulator\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+          'Content-Length: 100\r\n\r\nFriendlyName=Sl',
+      );
+      expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(received).toContain('Connection: close');
+      const body = JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4));
+      expect(body).toMatchObject({ status: 408, code: 20408 });
+      expect(body.message).toContain('the whole request within 300 ms');
+      expect(emulator.inspect.workspaces()).toEqual([]);
+      const authorization = `Basic ${btoa(`${emulator.credentials.accountSid}:${emulator.credentials.authToken}`)}`;
+      expect((await fetch(`${server.url}/v1/Workspaces`, { headers: { authorization } })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  }, 10_000);
+
+  test('headers that never end get a 408 too', async () => {
+    const emulator = createEmulator();
+    const server = await emulator.listen(timeouts);
+    try {
+      const received = await rawExchange(server.url, 'GET /v1/Workspaces HTTP/1.1\r\nHost: emulator\r\n');
+      expect(received).toMatch(/^HTTP\/1\.1 408 /);
+      expect(received).toContain('"code":20408');
+    } finally {
+      await server.close();
+    }
+  }, 10_000);
+
+  test('an idle keep-alive connection is closed after keepAliveTimeout', async () => {
+    const emulator = createEmulator();
+    const server = await emulator.listen(timeouts);
+    try {
+      const received = await rawExchange(server.url, 'GET /v1/Workspaces HTTP/1.1\r\nHost: emulator\r\n\r\n');
+      expect(received).toMatch(/^HTTP\/1\.1 401 /);
+      expect(received).toContain('Connection: keep-alive');
+    } finally {
+      await server.close();
+    }
+    // Below Node's default of 5 s, so this fails if the option is not applied.
+  }, 4_000);
+
+  test('timeouts must be positive whole milliseconds, headers no longer than the request', async () => {
+    const emulator = createEmulator();
+    await expect(emulator.listen({ requestTimeout: 0 })).rejects.toThrow(/requestTimeout.*above 0/);
+    await expect(emulator.listen({ keepAliveTimeout: 1.5 })).rejects.toThrow(/keepAliveTimeout/);
+    await expect(emulator.listen({ requestTimeout: 1000, headersTimeout: 2000 })).rejects.toThrow(
+      /headersTimeout.*must not exceed requestTimeout \(1000 ms\)/,
+    );
+    const short = await emulator.listen({ requestTimeout: 500 });
+    await short.close();
   });
 });
 
