@@ -230,6 +230,17 @@ export function cancelTask(
   recordTaskEvent(source, workspace, task, 'task.canceled');
 }
 
+/**
+ * Notes the call a `dequeue` or `call` instruction places to the worker, as TaskRouter does: a
+ * new `worker_call_sid` joins the task's attributes (`task.updated`).
+ */
+export function addWorkerCallSid(source: EventSource, workspace: WorkspaceState, task: TaskRecord): void {
+  task.attributesValue = { ...task.attributesValue, worker_call_sid: newSid('CA') };
+  task.attributes = JSON.stringify(task.attributesValue);
+  touch(source, task);
+  recordTaskEvent(source, workspace, task, 'task.updated');
+}
+
 /** Records an event about a task, with the task's details (and `data`, if any). */
 export function recordTaskEvent(
   source: EventSource,

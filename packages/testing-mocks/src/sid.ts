@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 
 /** Two-letter prefixes of the SIDs the emulator issues. */
-export type EmulatorSidPrefix = 'AC' | 'WS' | 'WA' | 'WK' | 'WQ' | 'WW' | 'WT' | 'WR' | 'TC' | 'WC' | 'EV';
+export type EmulatorSidPrefix =
+  | 'AC'
+  | 'WS'
+  | 'WA'
+  | 'WK'
+  | 'WQ'
+  | 'WW'
+  | 'WT'
+  | 'WR'
+  | 'TC'
+  | 'WC'
+  | 'EV'
+  | 'CA';
 
 /** A fresh random SID: the prefix and 32 lowercase hex digits. */
 export function newSid(prefix: EmulatorSidPrefix): string {

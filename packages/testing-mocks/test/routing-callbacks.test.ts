@@ -284,6 +284,19 @@ describe('assignment callbacks', () => {
     }
   });
 
+  test.each([
+    ['dequeue', { instruction: 'dequeue', from: '+15550100' }, true],
+    ['call', { instruction: 'call', from: '+15550100', url: 'https://example.com/twiml' }, true],
+    ['conference', { instruction: 'conference', to: 'client:alice' }, false],
+  ])('an answered %s instruction adds worker_call_sid to the task: %s', async (_, answer, adds) => {
+    const { s, task } = await assigned(() => Response.json(answer));
+    await s.emulator.idle();
+    const [after] = s.emulator.inspect.tasks(s.sid).filter((item) => item.sid === task.sid);
+    const attributes = JSON.parse(after!.attributes!);
+    if (adds) expect(attributes.worker_call_sid).toMatch(/^CA[0-9a-f]{32}$/);
+    else expect(attributes).not.toHaveProperty('worker_call_sid');
+  });
+
   test('an answer that arrives after the reservation ended is ignored', async () => {
     let release: (response: Response) => void = () => {};
     const late = new Promise<Response>((resolve) => {

@@ -320,7 +320,7 @@ describe('reservations', () => {
       WorkerActivitySid: unavailable.sid,
     });
     expect((await api.get(`${ws.path}/Tasks/${task.sid}`)).body.assignment_status).toBe('reserved');
-    await api.post(`${base}/${second.sid}`, { Instruction: 'reject' });
+    await api.post(`${base}/${second.sid}`, { ReservationStatus: 'rejected' });
     expect((await api.get(`${ws.path}/Tasks/${task.sid}`)).body.assignment_status).toBe('pending');
     expect((await api.get(`${ws.path}/Workers/${worker.sid}`)).body.activity_name).toBe('Unavailable');
   });
@@ -341,8 +341,6 @@ describe('reservations', () => {
       RedirectUrl: 'https://example.com',
     });
     expect(redirect.body.details.parameter).toBe('RedirectCallSid');
-    const unknown = await api.post(`${base}/${first.sid}`, { Instruction: 'teleport' });
-    expect(unknown.body.details.parameter).toBe('Instruction');
     const badEvent = await api.post(`${base}/${first.sid}`, {
       Instruction: 'conference',
       ConferenceStatusCallbackEvent: ['start', 'explode'],
@@ -374,6 +372,56 @@ describe('reservations', () => {
       SupervisorMode: 'monitor',
     });
     expect(supervised.status).toBe(200);
+  });
+
+  test.each(['teleport', 'accept', 'reject', 'Conference', ''])(
+    'Instruction=%j is not an instruction: 400/55555, and nothing changes',
+    async (instruction) => {
+      const { api, ws, task, first } = await reserved();
+      const path = `${ws.path}/Tasks/${task.sid}/Reservations/${first.sid}`;
+      const answer = await api.post(path, { Instruction: instruction });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 55555, status: 400, details: { parameter: 'Instruction' } });
+      expect(answer.body.message).toBe(
+        `Invalid instruction '${instruction}': Instruction must be one of conference, dequeue, call, redirect, supervise (to accept or reject, set ReservationStatus)`,
+      );
+      const after = await api.get(path);
+      expect(after.body.reservation_status).toBe('pending');
+      expect(after.headers.get('etag')).toBe('0');
+    },
+  );
+
+  test('dequeue notes the worker call on the task as worker_call_sid and accepts', async () => {
+    const { api, emulator, ws, task, first } = await reserved();
+    const before = await api.get(`${ws.path}/Tasks/${task.sid}`);
+    const answer = await api.post(`${ws.path}/Workers/${first.worker_sid}/Reservations/${first.sid}`, {
+      Instruction: 'dequeue',
+      DequeueFrom: '+15550100',
+    });
+    expect(answer.body.reservation_status).toBe('accepted');
+    const after = await api.get(`${ws.path}/Tasks/${task.sid}`);
+    const { worker_call_sid: callSid, ...rest } = JSON.parse(after.body.attributes);
+    expect(callSid).toMatch(/^CA[0-9a-f]{32}$/);
+    expect(rest).toEqual(JSON.parse(before.body.attributes));
+    expect(after.body.assignment_status).toBe('assigned');
+    expect(Number(after.headers.get('etag'))).toBeGreaterThan(Number(before.headers.get('etag')));
+    const updates = emulator.inspect
+      .events(ws.sid)
+      .filter((event) => event.event_type === 'task.updated' && event.resource_sid === task.sid);
+    expect(updates).toHaveLength(1);
+  });
+
+  test('call notes the worker call too, and leaves the reservation pending without CallAccept', async () => {
+    const { api, ws, task, first } = await reserved();
+    const answer = await api.post(`${ws.path}/Tasks/${task.sid}/Reservations/${first.sid}`, {
+      Instruction: 'call',
+      CallFrom: '+15550100',
+      CallTo: 'client:alice',
+      CallUrl: 'https://example.com/twiml',
+    });
+    expect(answer.body.reservation_status).toBe('pending');
+    const after = await api.get(`${ws.path}/Tasks/${task.sid}`);
+    expect(JSON.parse(after.body.attributes).worker_call_sid).toMatch(/^CA[0-9a-f]{32}$/);
   });
 
   test.each(['timeout', 'canceled', 'rescinded', 'pending'])(

@@ -2,6 +2,7 @@ import { checkIfMatch, found, type OperationHandler, type RequestContext, worksp
 import { EmulatorRequestError, badRequest, invalidParameter, missingParameter, notFound } from '../errors.js';
 import {
   acceptReservation,
+  addWorkerCallSid,
   changeWorkerActivity,
   completeTask,
   rejectReservation,
@@ -22,8 +23,10 @@ const RESERVATION_STATUSES: readonly ReservationStatus[] = [
   'wrapping',
   'completed',
 ];
-const INSTRUCTIONS = ['accept', 'reject', 'conference', 'dequeue', 'call', 'redirect', 'supervise'] as const;
+const INSTRUCTIONS = ['conference', 'dequeue', 'call', 'redirect', 'supervise'] as const;
 type Instruction = (typeof INSTRUCTIONS)[number];
+/** Instructions whose call to the worker TaskRouter notes as `worker_call_sid` on the task. */
+const CALLS_WORKER: ReadonlySet<Instruction> = new Set(['dequeue', 'call']);
 
 /** Which statuses a request may move a reservation to, and from where. */
 const REQUESTABLE: Partial<Record<ReservationStatus, readonly ReservationStatus[]>> = {
@@ -146,6 +149,19 @@ function checkInstructionParameters(context: RequestContext, workspace: Workspac
   params.sid('RedirectCallSid', 'CA');
 }
 
+/** The `Instruction` parameter: anything but TaskRouter's five instructions is error 55555. */
+function readInstruction(context: RequestContext): Instruction | undefined {
+  const raw = context.params.string('Instruction');
+  if (raw === undefined || (INSTRUCTIONS as readonly string[]).includes(raw))
+    return raw as Instruction | undefined;
+  throw new EmulatorRequestError(
+    400,
+    55555,
+    `Invalid instruction '${raw}': Instruction must be one of ${INSTRUCTIONS.join(', ')} (to accept or reject, set ReservationStatus)`,
+    'Instruction',
+  );
+}
+
 function requirePending(reservation: ReservationRecord, instruction: string, code = 20001): void {
   if (reservation.status !== 'pending') {
     throw new EmulatorRequestError(
@@ -201,7 +217,7 @@ function updateReservation(context: RequestContext, view: 'task' | 'worker') {
   checkIfMatch(context, reservation);
   const params = context.params;
   const status = params.enumeration('ReservationStatus', RESERVATION_STATUSES);
-  const instruction = params.enumeration('Instruction', INSTRUCTIONS);
+  const instruction = readInstruction(context);
   const workerActivitySid = activityParameter(workspace, params, 'WorkerActivitySid');
   checkInstructionParameters(context, workspace);
   if (status !== undefined && instruction !== undefined) {
@@ -239,15 +255,15 @@ function updateReservation(context: RequestContext, view: 'task' | 'worker') {
     for (const [name, values] of params.entries())
       parameters[name] = values.length === 1 ? values[0]! : values;
     reservation.instructions.push({ instruction, parameters, at: context.store.clock.nowMs() });
+    if (task && CALLS_WORKER.has(instruction)) addWorkerCallSid(context, workspace, task);
   }
   const accepts =
     status === 'accepted' ||
-    instruction === 'accept' ||
     instruction === 'conference' ||
     instruction === 'dequeue' ||
     (instruction === 'call' && params.boolean('CallAccept') === true) ||
     (instruction === 'redirect' && params.boolean('RedirectAccept') === true);
-  const rejects = status === 'rejected' || instruction === 'reject';
+  const rejects = status === 'rejected';
   if (accepts) acceptReservation(context, workspace, reservation);
   else if (rejects) rejectReservation(context, workspace, reservation, workerActivitySid);
   else if (status === 'wrapping' && task) wrapUpTask(context, workspace, task, null);

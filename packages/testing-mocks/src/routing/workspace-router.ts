@@ -19,6 +19,7 @@ import { touch } from '../context.js';
 import type { EventSource } from '../event-log.js';
 import {
   acceptReservation,
+  addWorkerCallSid,
   cancelTask,
   changeWorkerActivity,
   createReservation,
@@ -306,6 +307,10 @@ export class WorkspaceRouter {
       case 'redirect':
         reservation.instructions.push({ instruction, parameters, at: this.store.clock.nowMs() });
         touch(this.source, reservation);
+        if (instruction === 'dequeue' || instruction === 'call') {
+          const task = workspace.tasks.get(reservation.taskSid);
+          if (task) addWorkerCallSid(this.source, workspace, task);
+        }
         if (instruction === 'dequeue' || instruction === 'conference' || acceptFlag) {
           acceptReservation(this.source, workspace, reservation);
         }
