@@ -146,6 +146,7 @@ export function acceptReservation(
   if (!task) return;
   task.assignmentStatus = 'assigned';
   touch(source, task);
+  source.store.listener.taskStatusChanged(workspace, task);
   for (const other of workspace.reservationsByTask.get(task.sid) ?? []) {
     if (other !== reservation && other.status === 'pending') {
       setReservationStatus(source, workspace, other, 'rescinded');
@@ -190,6 +191,7 @@ export function wrapUpTask(
   task.assignmentStatus = 'wrapping';
   if (reason !== null) task.reason = reason;
   touch(source, task);
+  source.store.listener.taskStatusChanged(workspace, task);
   recordTaskEvent(source, workspace, task, 'task.wrapup');
   for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
     if (reservation.status === 'accepted') setReservationStatus(source, workspace, reservation, 'wrapping');
@@ -206,6 +208,7 @@ export function completeTask(
   task.assignmentStatus = 'completed';
   task.reason = reason;
   touch(source, task);
+  source.store.listener.taskStatusChanged(workspace, task);
   recordTaskEvent(source, workspace, task, 'task.completed');
   for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
     if (reservation.status === 'accepted' || reservation.status === 'wrapping') {
@@ -227,7 +230,37 @@ export function cancelTask(
   task.assignmentStatus = 'canceled';
   task.reason = reason;
   touch(source, task);
+  source.store.listener.taskStatusChanged(workspace, task);
   recordTaskEvent(source, workspace, task, 'task.canceled');
+}
+
+/**
+ * Deletes a task with its reservations: pending ones are canceled and an assigned or wrapping
+ * task is completed first, so the worker's capacity is freed. `task.deleted` for an API call,
+ * `task.system-deleted` when TaskRouter removes the task by itself.
+ */
+export function removeTask(
+  source: EventSource,
+  workspace: WorkspaceState,
+  task: TaskRecord,
+  eventType: 'task.deleted' | 'task.system-deleted',
+): void {
+  const reservations = workspace.reservationsByTask.get(task.sid) ?? [];
+  for (const reservation of reservations) {
+    if (reservation.status === 'pending') endPendingReservation(source, workspace, reservation, 'canceled');
+  }
+  if (task.assignmentStatus === 'assigned' || task.assignmentStatus === 'wrapping') {
+    completeTask(source, workspace, task, 'Task deleted');
+  }
+  workspace.tasks.delete(task.sid);
+  for (const reservation of reservations) {
+    workspace.reservations.delete(reservation.sid);
+    const byWorker = workspace.reservationsByWorker.get(reservation.workerSid);
+    if (byWorker) byWorker.splice(byWorker.indexOf(reservation), 1);
+  }
+  workspace.reservationsByTask.delete(task.sid);
+  recordTaskEvent(source, workspace, task, eventType);
+  source.store.listener.onChange(workspace, { kind: 'task', sid: task.sid, action: 'deleted' });
 }
 
 /**

@@ -265,6 +265,8 @@ export interface ChangeListener {
   onChange(workspace: WorkspaceState, change: StateChange): void;
   /** A reservation changed status, in the middle of a transition: note it, act later. */
   reservationChanged(workspace: WorkspaceState, reservation: ReservationRecord): void;
+  /** A task became assigned, wrapping, completed or canceled (which decides when TaskRouter deletes it). */
+  taskStatusChanged(workspace: WorkspaceState, task: TaskRecord): void;
   /** An event was recorded. */
   onEvent(workspace: WorkspaceState, event: EventRecord): void;
 }
@@ -273,6 +275,7 @@ const IGNORE_CHANGES: ChangeListener = {
   beforeTaskCreated() {},
   onChange() {},
   reservationChanged() {},
+  taskStatusChanged() {},
   onEvent() {},
 };
 

@@ -97,8 +97,9 @@ describe('events', () => {
     expect(all).toBeGreaterThan(10);
     emulator.clock.advance(20 * 60_000);
     expect(await count()).toBe(0);
-    // Meanwhile task C's reservation timed out: reservation.timeout, and Alice went offline.
-    expect(await count({ Minutes: '30' })).toBe(all + 2);
+    // Meanwhile task C's reservation timed out (reservation.timeout, and Alice went offline), and
+    // the completed and the canceled task were system-deleted five minutes after they finished.
+    expect(await count({ Minutes: '30' })).toBe(all + 4);
     // At 40 s: task B's reservation and B canceled, then task C entering and being reserved.
     expect(await count({ StartDate: '2030-01-01T00:00:40Z', EndDate: '2030-01-01T00:00:40Z' })).toBe(7);
     const both = await api.get(`${ws.path}/Events`, { Minutes: '5', StartDate: '2030-01-01T00:00:00Z' });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createEmulator } from '../src/index.js';
+import { checkInvariants, createEmulator } from '../src/index.js';
 import { type Scenario, scenario } from './routing-helpers.js';
 
 /** Two queues and a filter that waits `timeout` seconds in the first before moving to the second. */
@@ -267,5 +267,94 @@ describe('real time', () => {
     expect(plain.clock.followsWallTime).toBe(true);
     expect(pinned.clock.followsWallTime).toBe(false);
     await Promise.all(servers.map((server) => server.close()));
+  });
+});
+
+describe('automatic removal', () => {
+  /** A worker and a queue everyone is in; each task is reserved for the worker at once. */
+  async function staffed() {
+    const s = await scenario();
+    const queue = await s.queue();
+    const workflow = await s.defaultWorkflow(queue.sid);
+    const worker = await s.worker('Alice');
+    await s.updateWorker(worker.sid, {});
+    const accept = async (taskSid: string) => {
+      const [offer] = await s.reservations(taskSid);
+      await s.answer(taskSid, offer!.sid, { ReservationStatus: 'accepted' });
+    };
+    return { s, workflow, worker, accept };
+  }
+
+  const exists = async (s: Scenario, taskSid: string) =>
+    (await s.api.get(`${s.path}/Tasks/${taskSid}`)).status === 200;
+
+  test('a completed or canceled task is system-deleted five minutes after it finished', async () => {
+    const { s, workflow, accept } = await staffed();
+    const done = await s.task(workflow.sid);
+    await accept(done.sid);
+    s.emulator.clock.advance(60_000);
+    await s.updateTask(done.sid, { AssignmentStatus: 'completed' });
+    const dropped = await s.task(workflow.sid, {}, { Priority: 1 });
+    s.emulator.clock.advance(60_000);
+    await s.updateTask(dropped.sid, { AssignmentStatus: 'canceled' });
+
+    s.emulator.clock.advance(4 * 60_000 - 1);
+    expect(await exists(s, done.sid)).toBe(true);
+    s.emulator.clock.advance(1);
+    expect(await exists(s, done.sid)).toBe(false);
+    expect(await exists(s, dropped.sid)).toBe(true);
+    s.emulator.clock.advance(60_000);
+    expect(await exists(s, dropped.sid)).toBe(false);
+
+    const [deleted] = (await s.api.get(`${s.path}/Events`, { EventType: 'task.system-deleted' })).body.events;
+    expect(deleted).toMatchObject({
+      resource_sid: done.sid,
+      source: 'SYSTEM',
+      event_date: '2030-01-01T00:06:00Z',
+      description: `Task ${done.sid} system-deleted`,
+    });
+    expect(await s.eventTypes({ TaskSid: dropped.sid })).toContain('task.system-deleted');
+    expect((await s.api.get(`${s.path}/Tasks/${done.sid}/Reservations`)).status).toBe(404);
+    expect(checkInvariants(s.emulator)).toEqual([]);
+  });
+
+  test('a task assigned for 24 hours is system-deleted and its worker freed; wrapping up stops that clock', async () => {
+    const { s, workflow, worker, accept } = await staffed();
+    const stuck = await s.task(workflow.sid);
+    await accept(stuck.sid);
+    await s.channel(worker.sid, 'default', { Capacity: 2 });
+    const wrapping = await s.task(workflow.sid);
+    await accept(wrapping.sid);
+    await s.updateTask(wrapping.sid, { AssignmentStatus: 'wrapping' });
+    expect((await s.channel(worker.sid, 'default')).assigned_tasks).toBe(2);
+
+    s.emulator.clock.advance(24 * 3_600_000 - 1);
+    expect(await exists(s, stuck.sid)).toBe(true);
+    s.emulator.clock.advance(1);
+    expect(await exists(s, stuck.sid)).toBe(false);
+    expect(await s.eventTypes({ TaskSid: stuck.sid, Minutes: 1 })).toEqual([
+      'task.completed',
+      'reservation.completed',
+      'task.system-deleted',
+    ]);
+    expect(await exists(s, wrapping.sid)).toBe(true);
+    expect((await s.channel(worker.sid, 'default')).assigned_tasks).toBe(1);
+    // Freed capacity takes new work at once.
+    const next = await s.task(workflow.sid);
+    expect((await s.reservations(next.sid)).map((r) => r.worker_sid)).toEqual([worker.sid]);
+    expect(checkInvariants(s.emulator)).toEqual([]);
+  });
+
+  test('a task deleted through the API is not deleted again; reset forgets every planned removal', async () => {
+    const { s, workflow } = await staffed();
+    const task = await s.task(workflow.sid);
+    await s.updateTask(task.sid, { AssignmentStatus: 'canceled' });
+    expect((await s.api.delete(`${s.path}/Tasks/${task.sid}`)).status).toBe(204);
+    s.emulator.clock.advance(10 * 60_000);
+    expect(await s.eventTypes({ TaskSid: task.sid, Minutes: 20 })).not.toContain('task.system-deleted');
+    const again = await s.task(workflow.sid);
+    await s.updateTask(again.sid, { AssignmentStatus: 'canceled' });
+    s.emulator.reset();
+    expect(s.emulator.clock.pendingTimers()).toBe(0);
   });
 });

@@ -12,9 +12,9 @@ import { expressionParameter } from '../expressions.js';
 import {
   cancelTask,
   completeTask,
-  endPendingReservation,
   enterQueue,
   recordTaskEvent,
+  removeTask,
   wrapUpTask,
 } from '../lifecycle.js';
 import { listPage } from '../paging.js';
@@ -360,22 +360,7 @@ export const taskHandlers = {
   DeleteTask(context) {
     const [workspace, task] = taskOf(context);
     checkIfMatch(context, task);
-    for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
-      if (reservation.status === 'pending')
-        endPendingReservation(context, workspace, reservation, 'canceled');
-    }
-    if (task.assignmentStatus === 'assigned' || task.assignmentStatus === 'wrapping') {
-      completeTask(context, workspace, task, 'Task deleted');
-    }
-    workspace.tasks.delete(task.sid);
-    for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
-      workspace.reservations.delete(reservation.sid);
-      const byWorker = workspace.reservationsByWorker.get(reservation.workerSid);
-      if (byWorker) byWorker.splice(byWorker.indexOf(reservation), 1);
-    }
-    workspace.reservationsByTask.delete(task.sid);
-    recordTaskEvent(context, workspace, task, 'task.deleted');
-    context.store.listener.onChange(workspace, { kind: 'task', sid: task.sid, action: 'deleted' });
+    removeTask(context, workspace, task, 'task.deleted');
     return { status: 204 };
   },
 } satisfies Record<string, OperationHandler>;

@@ -40,6 +40,10 @@ export class RoutingEngine implements ChangeListener {
     this.router(workspace).noteReservation(reservation);
   }
 
+  taskStatusChanged(workspace: WorkspaceState, task: TaskRecord): void {
+    this.router(workspace).removals.statusChanged(task);
+  }
+
   onEvent(workspace: WorkspaceState, event: EventRecord): void {
     this.deliveries.event(workspace, event);
   }

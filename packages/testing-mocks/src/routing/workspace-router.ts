@@ -27,6 +27,7 @@ import {
   enterQueue,
   recordTaskEvent,
   rejectReservation,
+  removeTask,
 } from '../lifecycle.js';
 import { isQueueMember, workerScopes } from '../resources/shared.js';
 import { DEFAULT_TASK_RESERVATION_TIMEOUT } from '../resources/workflows.js';
@@ -40,6 +41,7 @@ import type {
   WorkspaceState,
 } from '../state.js';
 import { SortedBag } from './sorted-bag.js';
+import { TaskRemovals } from './task-removals.js';
 
 /** Pending → reserved cycles after which TaskRouter gives up on a task. */
 export const MAX_ASSIGNMENT_COUNT = 1000;
@@ -148,6 +150,8 @@ export class WorkspaceRouter {
   private readonly dirtyTasks = new Set<TaskState>();
   private readonly dirtyWorkers = new Set<WorkerState>();
   private readonly source: EventSource;
+  /** Tasks TaskRouter deletes by itself, once finished or assigned for too long. */
+  readonly removals: TaskRemovals;
   private settling = false;
   private disposed = false;
 
@@ -160,6 +164,11 @@ export class WorkspaceRouter {
     private readonly offered: (reservation: ReservationRecord) => void,
   ) {
     this.source = { store, sourceIpAddress: '', system: true };
+    this.removals = new TaskRemovals(store.clock, (task) => {
+      if (this.disposed || workspace.tasks.get(task.sid) !== task) return;
+      removeTask(this.source, workspace, task, 'task.system-deleted');
+      this.settle();
+    });
   }
 
   // ---- entry points -------------------------------------------------------------------------
@@ -209,6 +218,7 @@ export class WorkspaceRouter {
     if (this.disposed) return;
     switch (change.kind) {
       case 'task': {
+        if (change.action === 'deleted') this.removals.forget(change.sid);
         const state = this.tasks.get(change.sid);
         if (state && change.action === 'created') this.activate(state);
         else if (state) this.taskChanged(state);
@@ -330,6 +340,7 @@ export class WorkspaceRouter {
     for (const timer of this.reservationTimers.values()) timer.cancel();
     for (const state of this.tasks.values()) state.stepTimer?.cancel();
     this.expiryTimer?.cancel();
+    this.removals.dispose();
     this.reservationTimers.clear();
     this.tasks.clear();
   }
