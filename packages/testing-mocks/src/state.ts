@@ -244,6 +244,7 @@ export interface StateChange {
     | 'task'
     | 'worker'
     | 'worker-channel'
+    | 'task-channel'
     | 'task-queue'
     | 'workflow'
     | 'reservation'

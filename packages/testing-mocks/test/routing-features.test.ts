@@ -124,6 +124,55 @@ describe('targets', () => {
   });
 });
 
+describe('ChannelOptimizedRouting', () => {
+  /**
+   * Ann is idle the longest overall (her latest reservation, on chat, is older than Bob's, on
+   * voice), but Bob has never had a chat task: on the chat channel he is idle the longest.
+   */
+  async function history() {
+    const s = await scenario();
+    const queue = await s.queue();
+    const workflow = await s.defaultWorkflow(queue.sid);
+    const ann = await s.worker('Ann');
+    const bob = await s.worker('Bob');
+    const serve = async (channel: string, expected: string) => {
+      const task = await s.task(workflow.sid, {}, { TaskChannel: channel });
+      const [offer] = await s.reservations(task.sid);
+      expect(offer!.worker_sid).toBe(expected);
+      await s.answer(task.sid, offer!.sid, { ReservationStatus: 'accepted' });
+      await s.updateTask(task.sid, { AssignmentStatus: 'completed' });
+    };
+    await serve('chat', ann.sid);
+    await serve('voice', bob.sid);
+    const nextChatTaskGoesTo = async () => {
+      const task = await s.task(workflow.sid, {}, { TaskChannel: 'chat' });
+      return (await s.reservations(task.sid)).map((r) => r.worker_name);
+    };
+    return { s, nextChatTaskGoesTo };
+  }
+
+  test('off (the default): the worker idle the longest on any channel is offered the task', async () => {
+    const { nextChatTaskGoesTo } = await history();
+    expect(await nextChatTaskGoesTo()).toEqual(['Ann']);
+  });
+
+  const optimize = (s: Awaited<ReturnType<typeof history>>['s'], value: boolean) =>
+    s.api.post(`${s.path}/TaskChannels/chat`, { ChannelOptimizedRouting: value });
+
+  test('on: the worker idle the longest on the task channel is offered the task', async () => {
+    const { s, nextChatTaskGoesTo } = await history();
+    expect((await optimize(s, true)).body.channel_optimized_routing).toBe(true);
+    expect(await nextChatTaskGoesTo()).toEqual(['Bob']);
+  });
+
+  test('turned off again: back to the longest idle on any channel', async () => {
+    const { s, nextChatTaskGoesTo } = await history();
+    await optimize(s, true);
+    await optimize(s, false);
+    expect(await nextChatTaskGoesTo()).toEqual(['Ann']);
+  });
+});
+
 describe('task order', () => {
   async function waitingTasks(taskOrder: 'FIFO' | 'LIFO') {
     const s = await scenario();

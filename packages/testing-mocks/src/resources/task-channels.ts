@@ -142,10 +142,19 @@ export const taskChannelHandlers = {
     const [workspace, channel] = channelOf(context);
     const friendlyName = readFriendlyName(context, false);
     const channelOptimizedRouting = context.params.boolean('ChannelOptimizedRouting');
+    const reorders =
+      channelOptimizedRouting !== undefined && channelOptimizedRouting !== channel.channelOptimizedRouting;
     if (friendlyName !== undefined) channel.friendlyName = friendlyName;
     if (channelOptimizedRouting !== undefined) channel.channelOptimizedRouting = channelOptimizedRouting;
     touch(context, channel);
     recordChannelEvent(context, workspace, channel, 'task-channel.updated', 'updated');
+    if (reorders) {
+      context.store.listener.onChange(workspace, {
+        kind: 'task-channel',
+        sid: channel.sid,
+        action: 'updated',
+      });
+    }
     return { status: 200, body: renderTaskChannel(workspace, channel, context.origin) };
   },
 

@@ -70,6 +70,12 @@ interface WorkerState {
    * sequence follows the clock, so the smallest key is the worker idle the longest.
    */
   idleKey: number;
+  /**
+   * Task channel SID → sequence number of the worker's latest reservation on that channel: the
+   * idle time on a channel, which ChannelOptimizedRouting orders by (the worker's own sequence
+   * number stands for channels it never had a reservation on).
+   */
+  channelIdleKeys: Map<string, number> | undefined;
   /** Ready bags the worker is in. */
   readonly readyIn: Set<SortedBag<WorkerState>>;
   /** Attributes plus `sid`, `friendly_name`, `activity_*` and `channel`, for target expressions. */
@@ -124,6 +130,8 @@ interface TaskState {
 }
 
 const byIdleTime = (a: WorkerState, b: WorkerState): number => a.idleKey - b.idleKey;
+const idleOn = (worker: WorkerState, channelSid: string): number =>
+  worker.channelIdleKeys?.get(channelSid) ?? worker.record.seq;
 const fifoOrder = (a: TaskState, b: TaskState): number =>
   b.priorityKey - a.priorityKey || a.startKey - b.startKey || a.record.seq - b.record.seq;
 const lifoOrder = (a: TaskState, b: TaskState): number =>
@@ -241,6 +249,9 @@ export class WorkspaceRouter {
         }
         break;
       }
+      case 'task-channel':
+        this.channelChanged(change.sid);
+        break;
       case 'task-queue':
         if (change.action === 'updated') this.queueChanged(change.sid);
         else if (change.action === 'deleted') this.dropQueue(change.sid);
@@ -685,7 +696,7 @@ export class WorkspaceRouter {
     const reservation = createReservation(this.source, this.workspace, task, worker.record);
     if (state.offers === NO_OFFERS) state.offers = [];
     state.offers.push(reservation);
-    this.syncWorker(worker, reservation.seq);
+    this.syncWorker(worker, reservation);
     this.syncTask(state);
     const workflow = task.workflowSid === null ? undefined : this.workspace.workflows.get(task.workflowSid);
     const timeout = workflow?.taskReservationTimeout ?? DEFAULT_TASK_RESERVATION_TIMEOUT;
@@ -748,6 +759,7 @@ export class WorkspaceRouter {
         membershipVersion: -1,
         queues: new Set(),
         idleKey: record.seq,
+        channelIdleKeys: undefined,
         readyIn: new Set(),
         view: undefined,
         viewVersion: -1,
@@ -760,19 +772,21 @@ export class WorkspaceRouter {
   }
 
   /**
-   * Brings a worker's queue membership and ready-bag places up to date; `idleKey` moves it to
-   * the back of its bags (it was just reserved).
+   * Brings a worker's queue membership and ready-bag places up to date; a new `reservation` moves
+   * it to the back of its bags (it was just reserved).
    */
-  private syncWorker(worker: WorkerState, idleKey?: number): void {
+  private syncWorker(worker: WorkerState, reservation?: ReservationRecord): void {
     const record = worker.record;
     if (this.workspace.workers.get(record.sid) !== record) {
       this.dropWorker(record.sid);
       return;
     }
-    if (idleKey !== undefined) {
+    if (reservation !== undefined) {
+      // Out of every bag before the sort keys change.
       for (const bag of worker.readyIn) bag.delete(worker);
       worker.readyIn.clear();
-      worker.idleKey = idleKey;
+      worker.idleKey = reservation.seq;
+      (worker.channelIdleKeys ??= new Map()).set(reservation.taskChannelSid, reservation.seq);
     }
     const membershipChanged = worker.membershipVersion !== record.version;
     worker.membershipVersion = record.version;
@@ -907,7 +921,10 @@ export class WorkspaceRouter {
   private readyBag(queue: QueueState, channelSid: string): SortedBag<WorkerState> {
     let bag = queue.ready.get(channelSid);
     if (!bag) {
-      bag = new SortedBag(byIdleTime);
+      const optimized = this.workspace.taskChannels.get(channelSid)?.channelOptimizedRouting;
+      bag = new SortedBag(
+        optimized ? (a, b) => idleOn(a, channelSid) - idleOn(b, channelSid) || byIdleTime(a, b) : byIdleTime,
+      );
       queue.ready.set(channelSid, bag);
       for (const worker of queue.members) {
         if (this.isReady(worker, channelSid)) {
@@ -917,6 +934,19 @@ export class WorkspaceRouter {
       }
     }
     return bag;
+  }
+
+  /** ChannelOptimizedRouting changed: the channel's ready bags are rebuilt, in the new order, when next needed. */
+  private channelChanged(channelSid: string): void {
+    for (const queue of this.queues.values()) {
+      const bag = queue.ready.get(channelSid);
+      if (!bag) continue;
+      bag.scan((worker) => {
+        worker.readyIn.delete(bag);
+        return true;
+      });
+      queue.ready.delete(channelSid);
+    }
   }
 
   private queueChanged(sid: string): void {
