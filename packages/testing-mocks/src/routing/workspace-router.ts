@@ -786,7 +786,8 @@ export class WorkspaceRouter {
       for (const bag of worker.readyIn) bag.delete(worker);
       worker.readyIn.clear();
       worker.idleKey = reservation.seq;
-      (worker.channelIdleKeys ??= new Map()).set(reservation.taskChannelSid, reservation.seq);
+      worker.channelIdleKeys ??= new Map();
+      worker.channelIdleKeys.set(reservation.taskChannelSid, reservation.seq);
     }
     const membershipChanged = worker.membershipVersion !== record.version;
     worker.membershipVersion = record.version;
