@@ -1,6 +1,7 @@
 import { type OperationId, operationTable } from '@taskrouter/core';
 import type { OperationHandler, Reply, RequestContext } from './context.js';
 import { EmulatorRequestError, notFound } from './errors.js';
+import type { RateLimiter } from './faults.js';
 import { checkSidFilters, decodeParams, Params, SID_FILTERS, type SidFilters } from './params.js';
 import { activityHandlers } from './resources/activities.js';
 import { eventHandlers } from './resources/events.js';
@@ -56,6 +57,29 @@ export interface OutgoingAnswer {
   readonly body: string | null;
   readonly etag?: string;
   readonly allow?: string;
+  /** Seconds to wait before trying again (rate-limited answers). */
+  readonly retryAfter?: number;
+}
+
+/**
+ * Rate-limit headers TaskRouter documents on every answer. Their values are fixed: the emulator
+ * limits nothing unless its faults say so, and then reports none left.
+ */
+const RATE_LIMIT_LIMIT = '100';
+const RATE_LIMIT_CONFIG = 'default';
+
+/** The headers of an answer, whatever transport writes it. */
+export function answerHeaders(answer: OutgoingAnswer): Record<string, string> {
+  const headers: Record<string, string> = {
+    'X-Rate-Limit-Limit': RATE_LIMIT_LIMIT,
+    'X-Rate-Limit-Remaining': answer.status === 429 ? '0' : '99',
+    'X-Rate-Limit-Config': RATE_LIMIT_CONFIG,
+  };
+  if (answer.body !== null) headers['Content-Type'] = 'application/json';
+  if (answer.etag !== undefined) headers.ETag = answer.etag;
+  if (answer.allow !== undefined) headers.Allow = answer.allow;
+  if (answer.retryAfter !== undefined) headers['Retry-After'] = String(answer.retryAfter);
+  return headers;
 }
 
 /** Which credentials the emulator accepts. */
@@ -66,8 +90,16 @@ export interface CredentialPolicy {
   readonly acceptAny: boolean;
 }
 
-/** Answers one call: authentication, routing, body decoding, the operation, the error mapping. */
-export function dispatch(store: Store, credentials: CredentialPolicy, call: IncomingCall): OutgoingAnswer {
+/**
+ * Answers one call: authentication, routing, injected rate limits, body decoding, the operation,
+ * the error mapping.
+ */
+export function dispatch(
+  store: Store,
+  credentials: CredentialPolicy,
+  call: IncomingCall,
+  rateLimiter?: RateLimiter,
+): OutgoingAnswer {
   try {
     if (!isAuthorized(credentials, call.authorization)) {
       throw new EmulatorRequestError(401, 20003, 'Authenticate');
@@ -81,6 +113,19 @@ export function dispatch(store: Store, credentials: CredentialPolicy, call: Inco
         `Method ${call.method} not allowed on ${call.url.pathname}; use ${match.allowed.join(' or ')}`,
       );
       return { ...answerFor(error), allow: match.allowed.join(', ') };
+    }
+    const retryAfter = rateLimiter?.({
+      method: call.method,
+      path: call.url.pathname,
+      operationId: match.operationId,
+    });
+    if (retryAfter !== undefined) {
+      const error = new EmulatorRequestError(
+        429,
+        20429,
+        `Too Many Requests: the request was not processed; retry after ${retryAfter} seconds`,
+      );
+      return { ...answerFor(error), retryAfter };
     }
     const { params, json } = readBody(match.operationId, call);
     const context: RequestContext = {

@@ -2,6 +2,7 @@ import { DEFAULT_BASE_URL, type OperationId, type operations, type Schemas } fro
 import { VirtualClock } from './clock.js';
 import {
   answerFor,
+  answerHeaders,
   type CredentialPolicy,
   dispatch,
   type IncomingCall,
@@ -11,6 +12,7 @@ import {
   tooLarge,
 } from './dispatch.js';
 import { invalidParameter, notFound } from './errors.js';
+import { createRateLimiter, type EmulatorFaults } from './faults.js';
 import { type EmulatorServer, type ListenOptions, startHttpServer } from './http-server.js';
 import { isoDate } from './render.js';
 import { renderActivity } from './resources/activities.js';
@@ -52,6 +54,8 @@ export interface EmulatorOptions {
    * delivery time. Pass a function to capture callbacks in tests and answer them.
    */
   callbackFetch?: typeof globalThis.fetch;
+  /** Failures to inject on purpose, such as `429` answers to test a client's retries. */
+  faults?: EmulatorFaults;
 }
 
 /** A value the seeding helpers encode into a form field. */
@@ -214,7 +218,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     authToken,
     acceptAny: options.acceptAnyCredentials ?? false,
   };
-  const answer = (call: IncomingCall) => dispatch(store, policy, call);
+  const rateLimiter = createRateLimiter(options.faults);
+  const answer = (call: IncomingCall) => dispatch(store, policy, call, rateLimiter);
   const servers = new Set<EmulatorServer>();
   let counter = 0;
 
@@ -421,11 +426,7 @@ async function readRequest(request: Request): Promise<IncomingCall | null> {
 }
 
 function toResponse(answer: OutgoingAnswer): Response {
-  const headers: Record<string, string> = {};
-  if (answer.body !== null) headers['content-type'] = 'application/json';
-  if (answer.etag !== undefined) headers.etag = answer.etag;
-  if (answer.allow !== undefined) headers.allow = answer.allow;
-  return new Response(answer.body, { status: answer.status, headers });
+  return new Response(answer.body, { status: answer.status, headers: answerHeaders(answer) });
 }
 
 function encodeSeedInput(input: Record<string, SeedValue | undefined>): Map<string, string[]> {

@@ -5,7 +5,7 @@
  * client would.
  */
 export class EmulatorRequestError extends Error {
-  /** HTTP status of the answer (400, 401, 404, 405, 412, 413). */
+  /** HTTP status of the answer (400, 401, 404, 405, 408, 410, 412, 413, 429…). */
   readonly status: number;
   /** Twilio error code, such as 20001 or 20404. */
   readonly code: number;

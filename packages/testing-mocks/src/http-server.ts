@@ -2,7 +2,14 @@ import { createServer, type IncomingMessage, STATUS_CODES, type ServerResponse }
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { EmulatorRequestError } from './errors.js';
-import { answerFor, type IncomingCall, MAX_BODY_BYTES, type OutgoingAnswer, tooLarge } from './dispatch.js';
+import {
+  answerFor,
+  answerHeaders,
+  type IncomingCall,
+  MAX_BODY_BYTES,
+  type OutgoingAnswer,
+  tooLarge,
+} from './dispatch.js';
 
 /** Where {@link Emulator.listen} binds, and how long it waits for slow clients. */
 export interface ListenOptions {
@@ -166,11 +173,11 @@ function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex, timedOut
           20001,
           `Malformed HTTP request (${error.code ?? 'unreadable'})`,
         );
-  const status = failure.status;
-  const body = JSON.stringify(failure.toJSON());
+  const answer = answerFor(failure);
+  const headers = Object.entries(answerHeaders(answer)).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n${headers.join('')}` +
+      `Content-Length: ${Buffer.byteLength(answer.body ?? '')}\r\nConnection: close\r\n\r\n${answer.body}`,
   );
 }
 
@@ -218,13 +225,8 @@ function readBody(request: IncomingMessage): Promise<string | null> {
 
 function respond(response: ServerResponse, answer: OutgoingAnswer): void {
   if (response.headersSent) return;
-  const headers: Record<string, string | number> = {};
-  if (answer.body !== null) {
-    headers['Content-Type'] = 'application/json';
-    headers['Content-Length'] = Buffer.byteLength(answer.body);
-  }
-  if (answer.etag !== undefined) headers.ETag = answer.etag;
-  if (answer.allow !== undefined) headers.Allow = answer.allow;
+  const headers: Record<string, string | number> = answerHeaders(answer);
+  if (answer.body !== null) headers['Content-Length'] = Buffer.byteLength(answer.body);
   response.writeHead(answer.status, headers);
   response.end(answer.body ?? undefined);
 }

@@ -16,6 +16,7 @@ export {
   type SeedValue,
 } from './emulator.js';
 export { EmulatorRequestError, type TwilioErrorBody } from './errors.js';
+export type { EmulatorFaults, FaultRequest } from './faults.js';
 export {
   checkInvariants,
   createInvariantChecker,

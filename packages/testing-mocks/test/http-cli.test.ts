@@ -102,6 +102,7 @@ describe('slow clients', () => {
       );
       expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
       expect(received).toContain('Connection: close');
+      expect(received).toContain('X-Rate-Limit-Limit: 100');
       const body = JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4));
       expect(body).toMatchObject({ status: 408, code: 20408 });
       expect(body.message).toContain('the whole request within 300 ms');
