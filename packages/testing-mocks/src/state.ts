@@ -2,6 +2,7 @@ import type { VirtualClock } from './clock.js';
 import type { CompiledExpression } from './expressions.js';
 import type { JsonObject } from './params.js';
 import type { ParsedWorkflowConfiguration } from './resources/workflows.js';
+import { SeqMap } from './seq-map.js';
 
 /** Status of a task, as in `assignment_status`. */
 export type TaskStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
@@ -206,20 +207,20 @@ export interface EventRecord {
   readonly taskChannelSid: string | null;
 }
 
-/** Everything stored for one workspace. Maps keep creation order, which is list order. */
+/** Everything stored for one workspace, in creation order, which is list order. */
 export class WorkspaceState {
-  readonly activities = new Map<string, ActivityRecord>();
-  readonly taskChannels = new Map<string, TaskChannelRecord>();
+  readonly activities = new SeqMap<ActivityRecord>();
+  readonly taskChannels = new SeqMap<TaskChannelRecord>();
   readonly taskChannelsByUniqueName = new Map<string, TaskChannelRecord>();
-  readonly taskQueues = new Map<string, TaskQueueRecord>();
-  readonly workers = new Map<string, WorkerRecord>();
+  readonly taskQueues = new SeqMap<TaskQueueRecord>();
+  readonly workers = new SeqMap<WorkerRecord>();
   /** Lower-cased friendly name → worker SID; names are unique regardless of case. */
   readonly workerNames = new Map<string, string>();
   /** Worker SID → task channel SID → worker channel. */
   readonly workerChannels = new Map<string, Map<string, WorkerChannelRecord>>();
   readonly workerChannelsBySid = new Map<string, WorkerChannelRecord>();
-  readonly workflows = new Map<string, WorkflowRecord>();
-  readonly tasks = new Map<string, TaskRecord>();
+  readonly workflows = new SeqMap<WorkflowRecord>();
+  readonly tasks = new SeqMap<TaskRecord>();
   readonly reservations = new Map<string, ReservationRecord>();
   readonly reservationsByTask = new Map<string, ReservationRecord[]>();
   readonly reservationsByWorker = new Map<string, ReservationRecord[]>();
@@ -230,6 +231,11 @@ export class WorkspaceState {
 
   get sid(): string {
     return this.record.sid;
+  }
+
+  /** The workspace record's creation order. */
+  get seq(): number {
+    return this.record.seq;
   }
 
   /** Path of the workspace below the base URL. */
@@ -289,7 +295,7 @@ export interface RequestOrigin {
 
 /** The whole emulated account. */
 export class Store {
-  readonly workspaces = new Map<string, WorkspaceState>();
+  readonly workspaces = new SeqMap<WorkspaceState>();
   private sequence = 0;
   /** Replaced by the routing engine; the REST layer only notifies. */
   listener: ChangeListener = IGNORE_CHANGES;

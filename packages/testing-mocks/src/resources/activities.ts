@@ -90,14 +90,14 @@ export const activityHandlers = {
     const workspace = workspaceOf(context);
     const name = context.params.string('FriendlyName');
     const available = context.params.lenientBoolean('Available');
-    const items = [...workspace.activities.values()].filter(
-      (activity) =>
+    return listPage(context, {
+      items: workspace.activities.ordered,
+      matches: (activity) =>
         (name === undefined || activity.friendlyName === name) &&
         (available === undefined || activity.available === available),
-    );
-    return listPage(context, items, 'activities', (activity) =>
-      renderActivity(workspace, activity, context.origin),
-    );
+      key: 'activities',
+      render: (activity) => renderActivity(workspace, activity, context.origin),
+    });
   },
 
   CreateActivity(context) {

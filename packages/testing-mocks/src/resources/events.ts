@@ -83,14 +83,16 @@ export const eventHandlers = {
       [(event) => eventSid(workspace, event), sid],
     ];
     const active = filters.filter(([, value]) => value !== undefined);
-    const items = workspace.events.filter(
-      (event) =>
+    return listPage(context, {
+      items: workspace.events,
+      matches: (event) =>
         event.created >= window.start &&
         event.created <= window.end &&
         (types.length === 0 || types.includes(event.eventType)) &&
         active.every(([field, value]) => field(event) === value),
-    );
-    return listPage(context, items, 'events', (event) => renderEvent(workspace, event, context.origin));
+      key: 'events',
+      render: (event) => renderEvent(workspace, event, context.origin),
+    });
   },
 
   FetchEvent(context) {

@@ -288,14 +288,14 @@ function listReservations(context: RequestContext, view: 'task' | 'worker') {
   const status = context.params.enumeration('ReservationStatus', RESERVATION_STATUSES);
   const workerSid = view === 'task' ? context.params.string('WorkerSid') : undefined;
   const index = view === 'task' ? workspace.reservationsByTask : workspace.reservationsByWorker;
-  const items = (index.get(parentSid) ?? []).filter(
-    (reservation) =>
+  return listPage(context, {
+    items: index.get(parentSid) ?? [],
+    matches: (reservation) =>
       (status === undefined || reservation.status === status) &&
       (workerSid === undefined || reservation.workerSid === workerSid),
-  );
-  return listPage(context, items, 'reservations', (reservation) =>
-    renderReservation(workspace, reservation, context.origin, view),
-  );
+    key: 'reservations',
+    render: (reservation) => renderReservation(workspace, reservation, context.origin, view),
+  });
 }
 
 function fetchReservation(context: RequestContext, view: 'task' | 'worker') {

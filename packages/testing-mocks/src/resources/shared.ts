@@ -141,6 +141,6 @@ export function orderingParameter<T>(
         `'${clause.trim()}' must be Field:asc or Field:desc with Field one of ${Object.keys(fields).join(', ')}`,
       );
     }
-    return { value, descending: lower === 'desc' };
+    return { value, descending: lower === 'desc', creationOrder: field === 'DateCreated' };
   });
 }

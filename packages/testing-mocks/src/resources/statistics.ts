@@ -441,16 +441,18 @@ export const statisticsHandlers = {
     const name = context.params.string('FriendlyName');
     const window = readTimeWindow(context);
     const splits = readSplitByWaitTime(context);
-    const queues = [...scope.workspace.taskQueues.values()].filter(
-      (queue) => name === undefined || queue.friendlyName === name,
-    );
-    return listPage(context, queues, 'task_queues_statistics', (queue) => ({
-      account_sid: scope.workspace.record.accountSid,
-      workspace_sid: scope.workspace.sid,
-      task_queue_sid: queue.sid,
-      realtime: queueRealtime(scope, queue),
-      cumulative: queueCumulative(scope, queue, window, splits),
-    }));
+    return listPage(context, {
+      items: scope.workspace.taskQueues.ordered,
+      matches: name === undefined ? undefined : (queue) => queue.friendlyName === name,
+      key: 'task_queues_statistics',
+      render: (queue) => ({
+        account_sid: scope.workspace.record.accountSid,
+        workspace_sid: scope.workspace.sid,
+        task_queue_sid: queue.sid,
+        realtime: queueRealtime(scope, queue),
+        cumulative: queueCumulative(scope, queue, window, splits),
+      }),
+    });
   },
 
   CreateTaskQueueBulkRealTimeStatistics(context) {

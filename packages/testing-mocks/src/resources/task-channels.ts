@@ -103,9 +103,11 @@ function readFriendlyName(context: RequestContext, required: boolean): string | 
 export const taskChannelHandlers = {
   ListTaskChannel(context) {
     const workspace = workspaceOf(context);
-    return listPage(context, [...workspace.taskChannels.values()], 'channels', (channel) =>
-      renderTaskChannel(workspace, channel, context.origin),
-    );
+    return listPage(context, {
+      items: workspace.taskChannels.ordered,
+      key: 'channels',
+      render: (channel) => renderTaskChannel(workspace, channel, context.origin),
+    });
   },
 
   CreateTaskChannel(context) {

@@ -127,19 +127,16 @@ export const taskQueueHandlers = {
       FriendlyName: (queue) => queue.friendlyName,
     });
     const worker = workerSid === undefined ? undefined : workspace.workers.get(workerSid);
-    const items = [...workspace.taskQueues.values()].filter(
-      (queue) =>
+    return listPage(context, {
+      items: workspace.taskQueues.ordered,
+      matches: (queue) =>
         (name === undefined || queue.friendlyName === name) &&
         (attributes === undefined || queue.targetWorkersExpression(attributes.value)) &&
         (workerSid === undefined || (worker !== undefined && isQueueMember(workspace, queue, worker))),
-    );
-    return listPage(
-      context,
-      items,
-      'task_queues',
-      (queue) => renderTaskQueue(workspace, queue, context.origin),
+      key: 'task_queues',
+      render: (queue) => renderTaskQueue(workspace, queue, context.origin),
       ordering,
-    );
+    });
   },
 
   CreateTaskQueue(context) {

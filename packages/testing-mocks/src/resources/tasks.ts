@@ -256,29 +256,28 @@ export const taskHandlers = {
     if (orderingText.includes('DateCreated') && orderingText.includes('VirtualStartTime')) {
       throw invalidParameter('Ordering', 'DateCreated and VirtualStartTime cannot be combined');
     }
-    const items = [...workspace.tasks.values()].filter((task) => {
-      const queue = task.taskQueueSid ? workspace.taskQueues.get(task.taskQueueSid) : undefined;
-      const workflow = task.workflowSid ? workspace.workflows.get(task.workflowSid) : undefined;
-      return (
-        (priority === undefined || task.priority === priority) &&
-        (statuses.length === 0 || statuses.includes(task.assignmentStatus)) &&
-        (workflowSid === undefined || task.workflowSid === workflowSid) &&
-        (workflowName === undefined || workflow?.friendlyName === workflowName) &&
-        (queueSid === undefined || task.taskQueueSid === queueSid) &&
-        (queueName === undefined || queue?.friendlyName === queueName) &&
-        (routingTarget === undefined || task.routingTarget === routingTarget) &&
-        (hasAddons === undefined || (task.addons !== '{}') === hasAddons) &&
-        (expression === undefined || expression(task.attributesValue))
-      );
-    });
     const now = context.store.clock.nowMs();
-    return listPage(
-      context,
-      items,
-      'tasks',
-      (task) => renderTask(workspace, task, context.origin, now),
+    return listPage(context, {
+      items: workspace.tasks.ordered,
+      matches: (task) => {
+        const queue = task.taskQueueSid ? workspace.taskQueues.get(task.taskQueueSid) : undefined;
+        const workflow = task.workflowSid ? workspace.workflows.get(task.workflowSid) : undefined;
+        return (
+          (priority === undefined || task.priority === priority) &&
+          (statuses.length === 0 || statuses.includes(task.assignmentStatus)) &&
+          (workflowSid === undefined || task.workflowSid === workflowSid) &&
+          (workflowName === undefined || workflow?.friendlyName === workflowName) &&
+          (queueSid === undefined || task.taskQueueSid === queueSid) &&
+          (queueName === undefined || queue?.friendlyName === queueName) &&
+          (routingTarget === undefined || task.routingTarget === routingTarget) &&
+          (hasAddons === undefined || (task.addons !== '{}') === hasAddons) &&
+          (expression === undefined || expression(task.attributesValue))
+        );
+      },
+      key: 'tasks',
+      render: (task) => renderTask(workspace, task, context.origin, now),
       ordering,
-    );
+    });
   },
 
   CreateTask(context) {

@@ -191,24 +191,23 @@ export const workerHandlers = {
         (queueName === undefined || queue.friendlyName === queueName),
     );
     const byQueue = queueSid !== undefined || queueName !== undefined;
-    const items = [...workspace.workers.values()].filter((worker) => {
-      const activity = workspace.activities.get(worker.activitySid);
-      return (
-        (activityName === undefined || activity?.friendlyName === activityName) &&
-        (activitySid === undefined || worker.activitySid === activitySid) &&
-        (available === undefined || (activity?.available ?? false) === available) &&
-        (friendlyName === undefined || worker.friendlyName === friendlyName) &&
-        (expression === undefined || selectsWorker(expression, workspace, worker)) &&
-        (!byQueue || queues.some((queue) => isQueueMember(workspace, queue, worker)))
-      );
-    });
-    return listPage(
-      context,
-      items,
-      'workers',
-      (worker) => renderWorker(workspace, worker, context.origin),
+    return listPage(context, {
+      items: workspace.workers.ordered,
+      matches: (worker) => {
+        const activity = workspace.activities.get(worker.activitySid);
+        return (
+          (activityName === undefined || activity?.friendlyName === activityName) &&
+          (activitySid === undefined || worker.activitySid === activitySid) &&
+          (available === undefined || (activity?.available ?? false) === available) &&
+          (friendlyName === undefined || worker.friendlyName === friendlyName) &&
+          (expression === undefined || selectsWorker(expression, workspace, worker)) &&
+          (!byQueue || queues.some((queue) => isQueueMember(workspace, queue, worker)))
+        );
+      },
+      key: 'workers',
+      render: (worker) => renderWorker(workspace, worker, context.origin),
       ordering,
-    );
+    });
   },
 
   CreateWorker(context) {
@@ -309,10 +308,11 @@ export const workerHandlers = {
 
   ListWorkerChannel(context) {
     const [workspace, worker] = workerOf(context, 'WorkerSid');
-    const channels = [...(workspace.workerChannels.get(worker.sid)?.values() ?? [])];
-    return listPage(context, channels, 'channels', (channel) =>
-      renderWorkerChannel(workspace, channel, context.origin),
-    );
+    return listPage(context, {
+      items: [...(workspace.workerChannels.get(worker.sid)?.values() ?? [])],
+      key: 'channels',
+      render: (channel) => renderWorkerChannel(workspace, channel, context.origin),
+    });
   },
 
   FetchWorkerChannel(context) {

@@ -131,12 +131,12 @@ export const workflowHandlers = {
   ListWorkflow(context) {
     const workspace = workspaceOf(context);
     const name = context.params.string('FriendlyName');
-    const items = [...workspace.workflows.values()].filter(
-      (workflow) => name === undefined || workflow.friendlyName === name,
-    );
-    return listPage(context, items, 'workflows', (workflow) =>
-      renderWorkflow(workspace, workflow, context.origin),
-    );
+    return listPage(context, {
+      items: workspace.workflows.ordered,
+      matches: name === undefined ? undefined : (workflow) => workflow.friendlyName === name,
+      key: 'workflows',
+      render: (workflow) => renderWorkflow(workspace, workflow, context.origin),
+    });
   },
 
   CreateWorkflow(context) {

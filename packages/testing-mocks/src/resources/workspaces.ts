@@ -156,12 +156,12 @@ function workspaceFromPath(context: RequestContext): WorkspaceState {
 export const workspaceHandlers = {
   ListWorkspace(context) {
     const name = context.params.string('FriendlyName');
-    const items = [...context.store.workspaces.values()]
-      .filter((workspace) => name === undefined || workspace.record.friendlyName === name)
-      .map((workspace) => workspace.record);
-    return listPage(context, items, 'workspaces', (record) =>
-      renderWorkspace(context.store.workspaces.get(record.sid)!, context.origin),
-    );
+    return listPage(context, {
+      items: context.store.workspaces.ordered,
+      matches: name === undefined ? undefined : (workspace) => workspace.record.friendlyName === name,
+      key: 'workspaces',
+      render: (workspace) => renderWorkspace(workspace, context.origin),
+    });
   },
 
   CreateWorkspace(context) {
