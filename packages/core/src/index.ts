@@ -28,7 +28,13 @@ export { operationTable, type OperationId, type OperationInfo } from './generate
 export type Schemas = components['schemas'];
 
 export { DEFAULT_BASE_URL, createTaskRouterClient, type TaskRouterClientOptions } from './client.js';
-export type { FetchLike } from './transport.js';
+export {
+  DIRECT_SEND,
+  type DirectSend,
+  type Exchange,
+  type FetchLike,
+  type WireRequest,
+} from './transport.js';
 export type {
   ClientField,
   ClientFields,

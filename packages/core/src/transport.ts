@@ -13,31 +13,54 @@ import {
 export type FetchLike = (request: Request) => Promise<Response>;
 
 /**
- * Key of the method through which a fetch function offers the client a direct way to send, with
- * no `Request` to build and no body stream to read (the Node transport has one). A registered
- * symbol, so that two installed copies of this package agree on it.
- * @internal
+ * Key of the method through which a fetch function offers the client a direct way to send: the
+ * client then hands it a plain {@link WireRequest} instead of a `Request`, and takes the answer's
+ * body as text instead of reading a stream, which saves several object allocations per call.
+ * `@taskrouter/core/node`'s fetch and the `@taskrouter/testing-mocks` emulator's fetch offer it;
+ * any other fetch is called as usual. A registered symbol, so that two installed copies of this
+ * package agree on it.
+ *
+ * @example
+ * ```ts
+ * import { DIRECT_SEND, type DirectSend, type FetchLike } from '@taskrouter/core';
+ *
+ * const send: DirectSend = (request) => ({
+ *   answer: Promise.resolve({
+ *     response: new Response(null, { status: 200, headers: { 'content-type': 'application/json' } }),
+ *     text: JSON.stringify({ sid: 'WS00000000000000000000000000000000', method: request.method }),
+ *   }),
+ *   cancel() {},
+ * });
+ * const fetch: FetchLike = async () => new Response('{}');
+ * Object.defineProperty(fetch, DIRECT_SEND, { value: send });
+ * ```
  */
 export const DIRECT_SEND = Symbol.for('@taskrouter/core/direct-send');
 
-/** One request as the client sends it. @internal */
+/** One request as the client hands it to a {@link DirectSend}: everything is already encoded. */
 export interface WireRequest {
+  /** `GET`, `POST` or `DELETE`. */
   method: string;
+  /** Absolute URL, query string included. */
   url: string;
-  /** Header names in lower case. */
+  /** Header names in lower case; credentials, `accept` and `user-agent` included. */
   headers: Record<string, string>;
+  /** The encoded body (form or JSON text), or undefined when the request has none. */
   body: string | ArrayBuffer | undefined;
 }
 
-/** A request on its way. @internal */
+/** A request on its way through a {@link DirectSend}. */
 export interface Exchange {
-  /** Resolves to the answer and its whole body as text; rejects when the request fails or is cancelled. */
+  /**
+   * Resolves to the answer and its whole body as text (the client reads nothing from the
+   * response's body, only its status and headers); rejects when the request fails or is cancelled.
+   */
   answer: Promise<{ response: Response; text: string }>;
-  /** Stops the request and releases what it holds; `answer` then rejects. */
+  /** Stops the request and releases what it holds; `answer` then rejects. Called on timeout or abort. */
   cancel(reason: unknown): void;
 }
 
-/** The method a fetch function may carry under {@link DIRECT_SEND}. @internal */
+/** The method a fetch function may carry under {@link DIRECT_SEND}. */
 export type DirectSend = (request: WireRequest) => Exchange;
 
 /** Time and randomness used by retries; replaced by a fake in tests. @internal */
