@@ -1,4 +1,12 @@
-import { DEFAULT_BASE_URL, type OperationId, type operations, type Schemas } from '@taskrouter/core';
+import {
+  DEFAULT_BASE_URL,
+  DIRECT_SEND,
+  type DirectSend,
+  type OperationId,
+  type operations,
+  type Schemas,
+  type WireRequest,
+} from '@taskrouter/core';
 import { VirtualClock } from './clock.js';
 import {
   answerFor,
@@ -152,7 +160,11 @@ export interface EmulatorInspector {
 
 /** A stateful in-memory TaskRouter. */
 export interface Emulator {
-  /** A `fetch` that answers TaskRouter requests in-process, without sockets. */
+  /**
+   * A `fetch` that answers TaskRouter requests in-process, without sockets. It also offers
+   * `@taskrouter/core`'s `DIRECT_SEND`, so a core client given this fetch sends without building a
+   * `Request` or reading body streams.
+   */
   readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
   /** Base URL of answers built without a request (seeding, inspection). */
   readonly baseUrl: string;
@@ -227,6 +239,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const call = plainCall(input, init) ?? (await readRequest(new Request(input, init)));
     return toResponse(call === null ? answerFor(tooLarge()) : answer(call));
   };
+  // Core's client sends through this instead: no Request to build, no body stream to read.
+  const directSend: DirectSend = (request) => {
+    const answered = answer(wireCall(request));
+    const response = new Response(null, { status: answered.status, headers: answerHeaders(answered) });
+    return { answer: Promise.resolve({ response, text: answered.body ?? '' }), cancel: () => {} };
+  };
+  Object.defineProperty(fetch, DIRECT_SEND, { value: directSend });
 
   const workspace = (sid: string): WorkspaceState => {
     const found = store.workspaces.get(sid);
@@ -402,6 +421,20 @@ function plainCall(input: RequestInfo | URL, init: RequestInit | undefined): Inc
       header('content-type') ??
       (body instanceof URLSearchParams ? 'application/x-www-form-urlencoded' : null),
     body: text,
+    sourceIpAddress: '127.0.0.1',
+  };
+}
+
+/** The call a client hands to the emulator's direct send (header names arrive in lower case). */
+function wireCall(request: WireRequest): IncomingCall {
+  const { headers, body } = request;
+  return {
+    method: request.method,
+    url: new URL(request.url),
+    authorization: headers.authorization ?? null,
+    ifMatch: headers['if-match'] ?? null,
+    contentType: headers['content-type'] ?? null,
+    body: body === undefined ? null : typeof body === 'string' ? body : new TextDecoder().decode(body),
     sourceIpAddress: '127.0.0.1',
   };
 }
