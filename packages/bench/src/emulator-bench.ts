@@ -3,14 +3,16 @@
  *
  *   emulator-bench.ts serve            seeds a workspace, serves it on 127.0.0.1, prints its address
  *   emulator-bench.ts in-process <ms>  API calls per second through `emulator.fetch`, raw and via core
- *   emulator-bench.ts lifecycle <ms>   full task lifecycles per second, 1,000 workers and 10 queues
+ *   emulator-bench.ts lifecycle <ms>   full task lifecycles per second, 1,000 workers and 10 queues,
+ *                                      through `emulator.fetch` and through the core client
  *   emulator-bench.ts routing <ms>     cost per routed task with 100 and with 10,000 workers
  *   emulator-bench.ts memory <tasks>   heap bytes per idle (pending) task
+ *   emulator-bench.ts soak <steps>     the package's invariant soak with 16 clients, seeds 1 to 3
  *
  * Every mode prints one JSON line. Loops are bounded by time and by count.
  */
 import { createTaskRouterClient } from '@taskrouter/core';
-import { createEmulator, type Emulator } from '@taskrouter/testing-mocks';
+import { createEmulator, type Emulator, runSoak } from '@taskrouter/testing-mocks';
 
 const MAX_ITERATIONS = 5_000_000;
 
@@ -165,7 +167,44 @@ async function lifecycle(durationMs: number) {
     if (done.assignment_status !== 'completed')
       throw new Error(`task ended ${String(done.assignment_status)}`);
   });
-  return { lifecyclesPerSecond };
+  return { lifecyclesPerSecond, coreLifecyclesPerSecond: await coreLifecycles(durationMs) };
+}
+
+/** The same lifecycle through the core client, as a test suite written against the emulator runs it. */
+async function coreLifecycles(durationMs: number): Promise<number> {
+  const emulator = createEmulator();
+  const client = createTaskRouterClient({ ...emulator.credentials, fetch: emulator.fetch });
+  const { workspaceSid: WorkspaceSid, workflowSid } = routedWorkspace(emulator, 1000, 10);
+  const reservationsOf = async (TaskSid: string) =>
+    (
+      await client.GET('/v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations', {
+        params: { path: { WorkspaceSid, TaskSid } },
+      })
+    ).data.reservations;
+  return stepsPerSecond(durationMs, async (index) => {
+    const { data: task } = await client.POST('/v1/Workspaces/{WorkspaceSid}/Tasks', {
+      params: { path: { WorkspaceSid } },
+      body: { Attributes: { queue: `q${index % 10}` }, WorkflowSid: workflowSid },
+    });
+    const TaskSid = task.sid!;
+    let reservations = await reservationsOf(TaskSid);
+    if (reservations.length === 0) {
+      emulator.clock.advance(0);
+      reservations = await reservationsOf(TaskSid);
+    }
+    const Sid = reservations[0]?.sid;
+    if (!Sid) throw new Error('routing made no reservation for a task with an idle worker');
+    await client.POST('/v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}', {
+      params: { path: { WorkspaceSid, TaskSid, Sid } },
+      body: { ReservationStatus: 'accepted' },
+    });
+    const { data: done } = await client.POST('/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}', {
+      params: { path: { WorkspaceSid, Sid: TaskSid } },
+      body: { AssignmentStatus: 'completed' },
+    });
+    if (done.assignment_status !== 'completed')
+      throw new Error(`task ended ${String(done.assignment_status)}`);
+  });
 }
 
 async function routing(durationMs: number) {
@@ -212,6 +251,28 @@ async function memory(taskCount: number) {
   return { bytesPerTask: (after - before) / taskCount };
 }
 
+/** The invariant soak, seeds 1 to 3: totals over the runs, and the violations found. */
+async function soak(steps: number) {
+  const totals = { runs: 0, steps: 0, requests: 0, refused: 0, tasks: 0, reservations: 0, listWalks: 0 };
+  const violations: string[] = [];
+  const start = performance.now();
+  for (const seed of [1, 2, 3]) {
+    const report = await runSoak({ seed, steps });
+    totals.runs += 1;
+    totals.steps += report.steps;
+    totals.requests += report.requests;
+    totals.refused += report.refused;
+    totals.tasks += report.tasks.created;
+    totals.reservations += report.reservations.created;
+    totals.listWalks += report.listWalks;
+    for (const violation of report.violations) {
+      violations.push(`seed ${seed}, step ${violation.step}: ${violation.invariant}: ${violation.message}`);
+    }
+  }
+  if (violations.length > 0) throw new Error(`invariants broken: ${violations.slice(0, 5).join('; ')}`);
+  return { ...totals, violations: 0, seconds: (performance.now() - start) / 1000 };
+}
+
 async function serve() {
   const emulator = createEmulator();
   const workspace = emulator.seed.workspace({ FriendlyName: 'Bench', Template: 'FIFO' });
@@ -231,6 +292,7 @@ const modes: Record<string, () => Promise<Record<string, number>>> = {
   lifecycle: () => lifecycle(size),
   routing: () => routing(size),
   memory: () => memory(size),
+  soak: () => soak(size),
 };
 if (mode === 'serve') await serve();
 else {

@@ -1,6 +1,11 @@
-// Preloaded into every cold-start child: reports peak memory and uptime on exit, outside the
-// measured app so the app itself stays a plain user program.
+// Preloaded into every cold-start and type-check child: reports peak memory, CPU time and uptime on
+// exit, outside the measured program so the program itself stays a plain user program.
 process.on('exit', () => {
-  const report = { maxRssKb: process.resourceUsage().maxRSS, uptimeMs: performance.now() };
+  const { user, system } = process.cpuUsage();
+  const report = {
+    maxRssKb: process.resourceUsage().maxRSS,
+    cpuMs: (user + system) / 1000,
+    uptimeMs: performance.now(),
+  };
   process.stderr.write(`\n@bench ${JSON.stringify(report)}\n`);
 });

@@ -2,8 +2,9 @@
  * `pnpm bench`: runs every measurement side by side and writes the Markdown report.
  *
  *   pnpm bench                     full run, writes results/latest.md
- *   pnpm bench -- --quick          fewer rounds, writes results/quick.md
- *   pnpm bench -- --only=cpu,cold  some sections only (bundle, install, cold, cpu, types, workflow, emulator)
+ *   pnpm bench -- --quick          fewer rounds, writes results/partial.md
+ *   pnpm bench -- --only=cpu,cold  some sections only (bundle, install, cold, cpu, types, workflow,
+ *                                  emulator), also to results/partial.md
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -20,7 +21,7 @@ import {
 } from './report.js';
 import { measureBundleSizes } from './sections/bundle-size.js';
 import { measureClientCpu } from './sections/client-cpu.js';
-import { measureColdStart } from './sections/cold-start.js';
+import { type ColdStartApp, measureColdStart } from './sections/cold-start.js';
 import type { BenchContext } from './sections/context.js';
 import { measureEmulator } from './sections/emulator.js';
 import { measureInstallFootprint } from './sections/install-footprint.js';
@@ -58,16 +59,16 @@ const CPU_CLIENTS = [
   'resources + node transport',
 ];
 
-const COLD_START_APPS = [
-  'empty',
-  'node-http',
-  'fetch',
-  'twilio',
-  'core',
-  'core-node',
-  'resources',
-  'resources-node',
-].map((name) => ({ name, file: `src/apps/${name}.mjs` }));
+const COLD_START_APPS: ColdStartApp[] = [
+  ...['empty', 'node-http', 'fetch', 'twilio', 'core', 'core-node', 'resources', 'resources-node'].map(
+    (name) => ({ name, file: `src/apps/${name}.mjs` }),
+  ),
+  ...['twilio', 'resources-node'].map((name) => ({
+    name: `${name}, bundled`,
+    file: `src/apps/${name}.mjs`,
+    bundled: true,
+  })),
+];
 
 async function main(): Promise<void> {
   const { quick, only } = parseArguments(process.argv.slice(2));
@@ -156,11 +157,13 @@ async function main(): Promise<void> {
       const { section, series } = await measureTypecheck(context);
       sections.push(section);
       for (const consumer of ['core', 'resources']) {
-        const ratio = pairedRatio(series, consumer, 'trivial', 'wallMs');
+        // Judged on CPU time: on a shared machine, wall time also measures the wait for a core.
+        const cpu = pairedRatio(series, consumer, 'trivial', 'cpuMs');
+        const wall = pairedRatio(series, consumer, 'trivial', 'wallMs');
         goals.push({
           goal: `type-check of a ${consumer} consumer at most 1.2x a trivial file`,
-          measured: `${formatRatio(ratio)} (${formatNumber(medianOf(series, consumer, 'wallMs'), 0, 'ms')})`,
-          met: ratio <= 1.2,
+          measured: `${formatRatio(cpu)} CPU (${formatNumber(medianOf(series, consumer, 'cpuMs'), 0, 'ms')}), ${formatRatio(wall)} wall`,
+          met: cpu <= 1.2,
         });
       }
     }
