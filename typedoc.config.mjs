@@ -23,7 +23,7 @@ export default {
   projectDocuments: readdirSync('docs')
     .filter((file) => file.endsWith('.md') && file !== 'index.md')
     .map((file) => `docs/${file}`),
-  plugin: ['./docs/typedoc-generated-types.mjs'],
+  plugin: ['./docs/typedoc-generated-types.mjs', './docs/typedoc-mermaid.mjs'],
   highlightLanguages: [...OptionDefaults.highlightLanguages, 'mermaid'],
   packageOptions: {
     entryPoints: [`src/@(${[...exportedModules].join('|')}).ts`],
