@@ -56,6 +56,15 @@ describe('cold-start apps', () => {
     for (const value of Object.values(report)) expect(value).toBeGreaterThan(0);
   });
 
+  test("the peak memory is the child's own, not that of the process that started it", async () => {
+    // A parent holding 256 MiB: the getrusage peak of its child would report at least that much.
+    const ballast = Buffer.alloc(256 * 1024 * 1024, 1);
+    const { code, stderr } = await runWithReport('src/apps/empty.mjs');
+    expect(code).toBe(0);
+    expect(ballast.length).toBeGreaterThan(0);
+    expect(parseExitReport(stderr).maxRssKb).toBeLessThan(200 * 1024);
+  });
+
   test('a child without the report is refused with its output', () => {
     expect(() => parseExitReport('some error\n')).toThrow(/printed no exit report:\nsome error/);
   });
