@@ -59,6 +59,7 @@ export async function measureClientCpu(
   series: Series;
 }> {
   const calls = context.quick ? 100 : 300;
+  const rounds = context.quick ? 3 : 15;
   const workers = new Map<string, Worker>();
   try {
     for (const name of clientNames) workers.set(name, await startWorker(name, context.stubUrl));
@@ -77,7 +78,7 @@ export async function measureClientCpu(
       },
     }));
     const series = await alternate(variants, {
-      rounds: context.quick ? 3 : 7,
+      rounds,
       warmupRounds: 1,
       onRound: (round) => context.log(`client CPU: round ${round + 1} done`),
     });
@@ -96,7 +97,7 @@ export async function measureClientCpu(
           `CPU time (user + system) of the client process only; the stub server runs in its own process. ` +
           `Each client lives in its own process, warmed up first; a round runs ${calls} sequential creates, ` +
           `${calls * 2} creates 16 at a time, and ${context.quick ? 1 : 2} walk(s) of 1,000 tasks in pages of 50. ` +
-          `Medians over rounds; ratios are paired per round against twilio.`,
+          `Medians over ${rounds} rounds (after a warm-up round); ratios are paired per round against twilio.`,
         tables: [
           {
             columns: ['client', ...METRICS.flatMap(({ label }) => [label, '× twilio'])],

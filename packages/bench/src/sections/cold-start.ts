@@ -115,7 +115,8 @@ export async function measureColdStart(context: BenchContext, apps: ColdStartApp
     title: 'Cold start',
     description:
       '`node app.mjs` per sample, from spawn until the process prints the task SID the stub answered ' +
-      '(one POST over loopback), and the peak resident memory (`maxRSS`) reported as the process exits. ' +
+      '(one POST over loopback), and the peak resident memory of the process itself (its high-water mark, ' +
+      'VmHWM) reported as it exits. ' +
       `\`empty\` prints without loading anything. Rows marked \`bundled\` run the same app bundled into one ` +
       `file by esbuild, as a deployment may ship it. ${context.quick ? 4 : 15} alternating rounds after one ` +
       'warm-up; medians and paired per-round ratios.',
