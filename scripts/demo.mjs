@@ -75,7 +75,7 @@ const people = [
   { name: 'Bruno', attributes: { skills: ['gold'], languages: ['fr'] } },
   { name: 'Chen', attributes: { skills: [], languages: ['en', 'zh'] } },
 ];
-const workers = {};
+const introductions = [];
 for (const person of people) {
   const { data: worker } = await client.POST('/v1/Workspaces/{WorkspaceSid}/Workers', {
     params: { path: { WorkspaceSid } },
@@ -85,12 +85,10 @@ for (const person of people) {
       ActivitySid: available.sid,
     },
   });
-  workers[worker.sid] = worker;
-  say(
-    5,
-    `Worker ${person.name} (${person.attributes.languages.join('/')}${person.attributes.skills.length ? ', gold' : ''}) is ${worker.activity_name}`,
-  );
+  const skills = `${person.attributes.languages.join('/')}${person.attributes.skills.length ? ', gold' : ''}`;
+  introductions.push(`${worker.friendly_name} (${skills}) ${worker.activity_name}`);
 }
+say(5, `Workers: ${introductions.join('; ')}`);
 
 const { data: task } = await client.POST('/v1/Workspaces/{WorkspaceSid}/Tasks', {
   params: { path: { WorkspaceSid } },
