@@ -132,6 +132,7 @@ export const taskChannelHandlers = {
       uniqueName,
       channelOptimizedRouting,
     });
+    context.store.listener.onChange(workspace, { kind: 'task-channel', sid: channel.sid, action: 'created' });
     return { status: 201, body: renderTaskChannel(workspace, channel, context.origin) };
   },
 
@@ -171,14 +172,14 @@ export const taskChannelHandlers = {
     }
     workspace.taskChannels.delete(channel.sid);
     workspace.taskChannelsByUniqueName.delete(channel.uniqueName);
-    for (const [workerSid, channels] of workspace.workerChannels) {
+    for (const channels of workspace.workerChannels.values()) {
       const workerChannel = channels.get(channel.sid);
       if (workerChannel === undefined) continue;
       channels.delete(channel.sid);
       workspace.workerChannelsBySid.delete(workerChannel.sid);
-      context.store.listener.onChange(workspace, { kind: 'worker', sid: workerSid, action: 'updated' });
     }
     recordChannelEvent(context, workspace, channel, 'task-channel.deleted', 'deleted');
+    context.store.listener.onChange(workspace, { kind: 'task-channel', sid: channel.sid, action: 'deleted' });
     return { status: 204 };
   },
 } satisfies Record<string, OperationHandler>;

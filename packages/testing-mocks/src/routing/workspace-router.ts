@@ -250,7 +250,7 @@ export class WorkspaceRouter {
         break;
       }
       case 'task-channel':
-        this.channelChanged(change.sid);
+        this.channelChanged(change.sid, change.action);
         break;
       case 'task-queue':
         if (change.action === 'updated') this.queueChanged(change.sid);
@@ -937,16 +937,31 @@ export class WorkspaceRouter {
     return bag;
   }
 
-  /** ChannelOptimizedRouting changed: the channel's ready bags are rebuilt, in the new order, when next needed. */
-  private channelChanged(channelSid: string): void {
+  /**
+   * A task channel was created, updated or deleted. Its ready bags are rebuilt when next needed,
+   * in the order ChannelOptimizedRouting asks for. A deleted channel's waiting bags (empty: no
+   * active task may use it) and idle times go too, so a channel created later under the same
+   * name starts fresh. Creating or deleting a channel changes every worker's `channel.<name>`
+   * figures, so queues whose `target_workers` read them recompute their members.
+   */
+  private channelChanged(channelSid: string, action: StateChange['action']): void {
+    let readsChannels = false;
     for (const queue of this.queues.values()) {
+      readsChannels ||= queue.readsChannels;
       const bag = queue.ready.get(channelSid);
-      if (!bag) continue;
-      bag.scan((worker) => {
-        worker.readyIn.delete(bag);
-        return true;
-      });
-      queue.ready.delete(channelSid);
+      if (bag) {
+        bag.scan((worker) => {
+          worker.readyIn.delete(bag);
+          return true;
+        });
+        queue.ready.delete(channelSid);
+      }
+      if (action === 'deleted') queue.waiting.delete(channelSid);
+    }
+    if (action === 'updated') return;
+    for (const worker of this.workers.values()) {
+      if (action === 'deleted') worker.channelIdleKeys?.delete(channelSid);
+      if (readsChannels) this.dirtyWorkers.add(worker);
     }
   }
 
