@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import type { EmulatorOptions } from './emulator.js';
-import type { ListenOptions } from './http-server.js';
+import { DEFAULT_REQUEST_TIMEOUT, type ListenOptions } from './http-server.js';
 
 /** What the `taskrouter-mock` command line asks for. */
 export interface CliSettings {
   readonly emulator: EmulatorOptions;
-  readonly listen: Required<Pick<ListenOptions, 'port' | 'host'>>;
+  /** Where to listen, plus the timeouts given on the command line (the others keep their defaults). */
+  readonly listen: Required<Pick<ListenOptions, 'port' | 'host'>> &
+    Pick<ListenOptions, 'requestTimeout' | 'headersTimeout' | 'keepAliveTimeout'>;
   readonly help: boolean;
 }
 
@@ -19,6 +21,13 @@ Options:
   --host <address>      interface to bind (default 127.0.0.1)
   --account-sid <AC…>   account to accept (default: $TWILIO_ACCOUNT_SID)
   --auth-token <token>  auth token to accept (default: $TWILIO_AUTH_TOKEN)
+  --request-timeout <ms>
+                        time a client has to send a whole request, else 408 (default 30000)
+  --headers-timeout <ms>
+                        time a client has to send a request's headers, at most the
+                        request timeout (default 10000, or the request timeout if lower)
+  --keep-alive-timeout <ms>
+                        time an idle keep-alive connection stays open (default 5000)
   -h, --help            show this help
 
 Without an account SID and auth token, any Basic credentials are accepted.`;
@@ -44,6 +53,9 @@ export function parseCliArguments(
         host: { type: 'string' },
         'account-sid': { type: 'string' },
         'auth-token': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'headers-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -71,5 +83,31 @@ export function parseCliArguments(
   }
   const emulator: EmulatorOptions =
     accountSid === undefined ? { acceptAnyCredentials: true } : { accountSid, authToken: authToken! };
-  return { emulator, listen: { port, host }, help: values.help === true };
+  const listen: CliSettings['listen'] = { port, host };
+  const requestTimeout = milliseconds('request-timeout', values['request-timeout']);
+  const headersTimeout = milliseconds('headers-timeout', values['headers-timeout']);
+  const keepAliveTimeout = milliseconds('keep-alive-timeout', values['keep-alive-timeout']);
+  if (requestTimeout !== undefined) listen.requestTimeout = requestTimeout;
+  if (headersTimeout !== undefined) {
+    const limit = requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+    if (headersTimeout > limit) {
+      throw new CliUsageError(
+        `--headers-timeout must not exceed the request timeout (${limit} ms), got ${headersTimeout}`,
+      );
+    }
+    listen.headersTimeout = headersTimeout;
+  }
+  if (keepAliveTimeout !== undefined) listen.keepAliveTimeout = keepAliveTimeout;
+  return { emulator, listen, help: values.help === true };
+}
+
+/** A timeout flag's value: whole milliseconds above 0, written in digits. */
+function milliseconds(flag: string, value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const parsed = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new CliUsageError(`--${flag} must be a whole number of milliseconds above 0, got '${text}'`);
+  }
+  return parsed;
 }

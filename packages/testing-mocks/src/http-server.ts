@@ -28,7 +28,8 @@ export interface ListenOptions {
   keepAliveTimeout?: number;
 }
 
-const DEFAULT_REQUEST_TIMEOUT = 30_000;
+/** Default of {@link ListenOptions.requestTimeout}. */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
 const DEFAULT_HEADERS_TIMEOUT = 10_000;
 const DEFAULT_KEEP_ALIVE_TIMEOUT = 5_000;
 

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createTaskRouterClient } from '@taskrouter/core';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { CliUsageError, parseCliArguments } from '../src/cli-options.js';
 import { createEmulator } from '../src/index.js';
 
@@ -180,27 +181,90 @@ describe('CLI options', () => {
     expect(parseCliArguments(['-h'], {}).help).toBe(true);
     expect(parseCliArguments(['--', '--port', '4010'], {}).listen.port).toBe(4010);
   });
+
+  test('timeouts: whole milliseconds, headers within the request timeout (given or default)', () => {
+    expect(
+      parseCliArguments(
+        ['--request-timeout', '5000', '--headers-timeout', '5000', '--keep-alive-timeout', '1'],
+        {},
+      ).listen,
+    ).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      requestTimeout: 5000,
+      headersTimeout: 5000,
+      keepAliveTimeout: 1,
+    });
+    expect(parseCliArguments(['--headers-timeout', '30000'], {}).listen.headersTimeout).toBe(30_000);
+    expect(() => parseCliArguments(['--headers-timeout', '30001'], {})).toThrow(
+      /--headers-timeout must not exceed the request timeout \(30000 ms\), got 30001/,
+    );
+    for (const bad of ['-5', '1e3', '', '9007199254740993']) {
+      expect(() => parseCliArguments([`--keep-alive-timeout=${bad}`], {})).toThrow(
+        new CliUsageError(
+          `--keep-alive-timeout must be a whole number of milliseconds above 0, got '${bad}'`,
+        ),
+      );
+    }
+  });
 });
 
-describe('taskrouter-mock command', () => {
-  test('prints its URL, serves requests with the configured credentials, and stops on SIGTERM', async () => {
-    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-    const accountSid = `AC${'c'.repeat(32)}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0'], {
-      env: { ...process.env, TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: 'token' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /listening on (http:\/\/\S+)/.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        child.on('exit', () => reject(new Error(`CLI exited early: ${output}`)));
+/** The built command, as `npx taskrouter-mock` runs it. */
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** Runs the built command with `args` and resolves with its exit code and output once it exits. */
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Starts the built command with `args`; resolves with its URL and a `stop` that sends SIGTERM and resolves with the exit code. */
+async function startCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stop = () => {
+    child.kill('SIGTERM');
+    return exited;
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(output);
+        if (match) resolve(match[1]!);
       });
+      child.on('exit', () => reject(new Error(`CLI exited early: ${output}`)));
+    });
+    return { url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+describe('taskrouter-mock command', () => {
+  beforeAll(() => {
+    if (!existsSync(cli))
+      throw new Error('dist/cli.js is missing: run `pnpm --filter @taskrouter/testing-mocks build`');
+  });
+
+  test('prints its URL, serves requests with the configured credentials, and stops on SIGTERM', async () => {
+    const accountSid = `AC${'c'.repeat(32)}`;
+    const { url, stop } = await startCli(['--port', '0'], {
+      ...process.env,
+      TWILIO_ACCOUNT_SID: accountSid,
+      TWILIO_AUTH_TOKEN: 'token',
+    });
+    try {
       const good = await fetch(`${url}/v1/Workspaces`, {
         headers: { authorization: `Basic ${btoa(`${accountSid}:token`)}` },
       });
@@ -210,23 +274,68 @@ describe('taskrouter-mock command', () => {
       });
       expect(bad.status).toBe(401);
     } finally {
-      child.kill('SIGTERM');
+      expect(await stop()).toBe(0);
     }
-    expect(await exited).toBe(0);
   }, 30_000);
 
   test('a bad option exits with status 2 and the usage', async () => {
-    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', 'x'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let errors = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      errors += chunk.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await runCli(['--port', 'x']);
     expect(code).toBe(2);
-    expect(errors).toContain('--port must be an integer');
-    expect(errors).toContain('Usage: taskrouter-mock');
+    expect(stderr).toContain('--port must be an integer');
+    expect(stderr).toContain('Usage: taskrouter-mock');
+  }, 30_000);
+
+  test('--help lists the timeout flags', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    for (const flag of ['--request-timeout <ms>', '--headers-timeout <ms>', '--keep-alive-timeout <ms>']) {
+      expect(stdout).toContain(flag);
+    }
+  }, 30_000);
+
+  test.each([
+    [['--request-timeout', '0'], "--request-timeout must be a whole number of milliseconds above 0, got '0'"],
+    [
+      ['--headers-timeout', '1.5'],
+      "--headers-timeout must be a whole number of milliseconds above 0, got '1.5'",
+    ],
+    [
+      ['--keep-alive-timeout', 'soon'],
+      "--keep-alive-timeout must be a whole number of milliseconds above 0, got 'soon'",
+    ],
+    [
+      ['--request-timeout', '1000', '--headers-timeout', '2000'],
+      '--headers-timeout must not exceed the request timeout (1000 ms), got 2000',
+    ],
+  ])(
+    '%j exits with status 2 and says why',
+    async (args, message) => {
+      const { code, stderr } = await runCli(args);
+      expect(code).toBe(2);
+      expect(stderr).toContain(message);
+      expect(stderr).toContain('Usage: taskrouter-mock');
+    },
+    30_000,
+  );
+
+  test('the timeout flags reach the server', async () => {
+    const { url, stop } = await startCli([
+      '--request-timeout',
+      '400',
+      '--headers-timeout',
+      '300',
+      '--keep-alive-timeout',
+      '7000',
+    ]);
+    try {
+      const slow = await rawExchange(url, 'GET /v1/Workspaces HTTP/1.1\r\nHost: emulator\r\n');
+      expect(slow).toMatch(/^HTTP\/1\.1 408 /);
+      expect(slow).toContain('headers within 300 ms, the whole request within 400 ms');
+      // Node announces the keep-alive timeout in whole seconds.
+      const answer = await fetch(`${url}/v1/Workspaces`);
+      expect(answer.headers.get('keep-alive')).toBe('timeout=7');
+    } finally {
+      expect(await stop()).toBe(0);
+    }
   }, 30_000);
 });
