@@ -53,7 +53,7 @@ export class VirtualClock {
 
   /** The current virtual time. */
   now(): Date {
-    return new Date(this.current);
+    return new Date(this.nowMs());
   }
 
   /** The current virtual time in epoch milliseconds. */
@@ -78,7 +78,8 @@ export class VirtualClock {
 
   /**
    * Moves time forward by `ms` milliseconds, running every timer that falls due, in order of
-   * due time (ties in order of scheduling). A timer sees the clock at its own due time.
+   * due time (ties in order of scheduling). A timer sees the clock at its own due time, or at the
+   * current time if that has passed (a real timer that woke late): time never goes back.
    */
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) {
@@ -87,17 +88,23 @@ export class VirtualClock {
     this.runUntil(this.nowMs() + ms);
   }
 
-  /** Runs the timers due by `target`, each at its own instant, and leaves the clock at `target`. */
+  /**
+   * Runs the timers due by `target`, each at its own instant (or now, when that has passed), and
+   * leaves the clock at `target`. Time stands still while a timer runs.
+   */
   private runUntil(target: number): void {
     const following = this.anchor !== undefined;
+    // Records made before a late wake-up carry the current time; overdue timers run at it too,
+    // so timestamps keep the order in which things happened.
+    this.current = this.nowMs();
     this.anchor = undefined;
     try {
       for (let next = this.peek(); next !== undefined && next.at <= target; next = this.peek()) {
         this.pop();
-        this.current = next.at;
+        this.current = Math.max(this.current, next.at);
         next.callback();
       }
-      this.current = target;
+      this.current = Math.max(this.current, target);
     } finally {
       if (following) {
         this.anchor = performance.now();

@@ -259,6 +259,25 @@ describe('real time', () => {
     expect(emulator.clock.now().toISOString()).toBe('2030-01-01T00:01:05.000Z');
   });
 
+  test('a timer that fires late runs at the current time, so record timestamps never go back', async () => {
+    // Only the clock's time source is fake: the emulator's real timer wakes it as usual, after
+    // time was moved past the due instant.
+    vi.useFakeTimers({ now: Date.parse('2030-01-01T00:00:00Z'), toFake: ['performance'] });
+    const emulator = createEmulator({ clock: 'real', startTime: new Date('2030-01-01T00:00:00Z') });
+    const workspaceSid = emulator.seed.workspace().sid!;
+    const fired = new Promise<string | null>((resolve) =>
+      emulator.clock.schedule(emulator.clock.nowMs() + 1, () =>
+        resolve(emulator.seed.activity(workspaceSid).date_created),
+      ),
+    );
+    vi.advanceTimersByTime(5000);
+    expect(emulator.clock.now().toISOString()).toBe('2030-01-01T00:00:05.000Z');
+    const before = emulator.seed.activity(workspaceSid).date_created;
+    const late = await fired;
+    expect(before).toBe('2030-01-01T00:00:05Z');
+    expect(late).toBe(before);
+  });
+
   test('a server switches a default clock to real time, but not one asked to stay virtual', async () => {
     const plain = createEmulator();
     const pinned = createEmulator({ clock: 'virtual' });
