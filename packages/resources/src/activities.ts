@@ -94,18 +94,10 @@ export interface ActivitiesApi {
  * ```
  */
 export function activities(api: ApiClient, workspaceSid: string): ActivitiesApi {
-  const {
-    create,
-    get,
-    list,
-    page,
-    update,
-    delete: remove,
-  } = collection(api, {
+  return collection(api, {
     path: '/v1/Workspaces/{WorkspaceSid}/Activities',
     scope: inWorkspace(workspaceSid),
     sidPrefix: 'WA',
     required: ['friendlyName'] satisfies RequiredParamOf<'CreateActivity'>[],
-  });
-  return { create, get, list, page, update, delete: remove } as ActivitiesApi;
+  }) as ActivitiesApi;
 }

@@ -95,17 +95,9 @@ export interface TaskChannelsApi {
  * ```
  */
 export function taskChannels(api: ApiClient, workspaceSid: string): TaskChannelsApi {
-  const {
-    create,
-    get,
-    list,
-    page,
-    update,
-    delete: remove,
-  } = collection(api, {
+  return collection(api, {
     path: '/v1/Workspaces/{WorkspaceSid}/TaskChannels',
     scope: inWorkspace(workspaceSid),
     required: ['friendlyName', 'uniqueName'] satisfies RequiredParamOf<'CreateTaskChannel'>[],
-  });
-  return { create, get, list, page, update, delete: remove } as TaskChannelsApi;
+  }) as TaskChannelsApi;
 }

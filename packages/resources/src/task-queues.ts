@@ -98,18 +98,10 @@ export interface TaskQueuesApi {
  * ```
  */
 export function taskQueues(api: ApiClient, workspaceSid: string): TaskQueuesApi {
-  const {
-    create,
-    get,
-    list,
-    page,
-    update,
-    delete: remove,
-  } = collection(api, {
+  return collection(api, {
     path: '/v1/Workspaces/{WorkspaceSid}/TaskQueues',
     scope: inWorkspace(workspaceSid),
     sidPrefix: 'WQ',
     required: ['friendlyName'] satisfies RequiredParamOf<'CreateTaskQueue'>[],
-  });
-  return { create, get, list, page, update, delete: remove } as TaskQueuesApi;
+  }) as TaskQueuesApi;
 }

@@ -126,17 +126,9 @@ export interface TasksApi<Attributes = JsonObject> {
  * ```
  */
 export function tasks<Attributes = JsonObject>(api: ApiClient, workspaceSid: string): TasksApi<Attributes> {
-  const {
-    create,
-    get,
-    list,
-    page,
-    update,
-    delete: remove,
-  } = collection(api, {
+  return collection(api, {
     path: '/v1/Workspaces/{WorkspaceSid}/Tasks',
     scope: inWorkspace(workspaceSid),
     sidPrefix: 'WT',
-  });
-  return { create, get, list, page, update, delete: remove } as TasksApi<Attributes>;
+  }) as TasksApi<Attributes>;
 }

@@ -117,18 +117,10 @@ export function workers<Attributes = JsonObject>(
   api: ApiClient,
   workspaceSid: string,
 ): WorkersApi<Attributes> {
-  const {
-    create,
-    get,
-    list,
-    page,
-    update,
-    delete: remove,
-  } = collection(api, {
+  return collection(api, {
     path: '/v1/Workspaces/{WorkspaceSid}/Workers',
     scope: inWorkspace(workspaceSid),
     sidPrefix: 'WK',
     required: ['friendlyName'] satisfies RequiredParamOf<'CreateWorker'>[],
-  });
-  return { create, get, list, page, update, delete: remove } as WorkersApi<Attributes>;
+  }) as WorkersApi<Attributes>;
 }

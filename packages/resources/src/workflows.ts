@@ -109,18 +109,10 @@ export interface WorkflowsApi {
  * ```
  */
 export function workflows(api: ApiClient, workspaceSid: string): WorkflowsApi {
-  const {
-    create,
-    get,
-    list,
-    page,
-    update,
-    delete: remove,
-  } = collection(api, {
+  return collection(api, {
     path: '/v1/Workspaces/{WorkspaceSid}/Workflows',
     scope: inWorkspace(workspaceSid),
     sidPrefix: 'WW',
     required: ['friendlyName', 'configuration'] satisfies RequiredParamOf<'CreateWorkflow'>[],
-  });
-  return { create, get, list, page, update, delete: remove } as WorkflowsApi;
+  }) as WorkflowsApi;
 }

@@ -99,18 +99,10 @@ export interface WorkspacesApi {
  * ```
  */
 export function workspaces(api: ApiClient): WorkspacesApi {
-  const {
-    create,
-    get,
-    list,
-    page,
-    update,
-    delete: remove,
-  } = collection(api, {
+  return collection(api, {
     path: '/v1/Workspaces',
     scope: {},
     sidPrefix: 'WS',
     required: ['friendlyName'] satisfies RequiredParamOf<'CreateWorkspace'>[],
-  });
-  return { create, get, list, page, update, delete: remove } as WorkspacesApi;
+  }) as WorkspacesApi;
 }

@@ -2,6 +2,7 @@ import {
   DEFAULT_BASE_URL,
   DIRECT_SEND,
   type DirectSend,
+  isSid,
   type OperationId,
   type operations,
   type Schemas,
@@ -35,7 +36,6 @@ import { renderWorkspace } from './resources/workspaces.js';
 import { CallbackDeliveries } from './routing/callbacks.js';
 import { RoutingEngine } from './routing/engine.js';
 import { newAuthToken, newSid } from './sid.js';
-import { isSid } from '@taskrouter/core';
 import { type InstructionRecord, Store, type WorkspaceState } from './state.js';
 
 /** Options of {@link createEmulator}. */
