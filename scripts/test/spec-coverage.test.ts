@@ -37,9 +37,15 @@ interface Reference {
   schemas: Record<string, RefField[]>;
 }
 
-const reference = JSON.parse(
-  readFileSync(findReferenceFile('taskrouter-operations.json'), 'utf8'),
-) as Reference;
+const referenceFile = findReferenceFile('taskrouter-operations.json');
+// CI always has the operations reference beside the clone, so its absence there is an error; on a
+// developer's machine without it the comparison is reported as skipped, with the reason in its name.
+if (referenceFile === undefined && process.env.CI) {
+  throw new Error('taskrouter-operations.json not found; set TASKROUTER_REFERENCE_DIR to its folder.');
+}
+const reference: Reference = referenceFile
+  ? JSON.parse(readFileSync(referenceFile, 'utf8'))
+  : { operations: [], schemas: {} };
 const spec = loadSpec();
 
 function resolve(schema: Schema | undefined, doc: OpenApiSpec): Schema {
@@ -76,87 +82,90 @@ function operationOf(op: RefOperation) {
   return item?.[op.method.toLowerCase()];
 }
 
-describe('spec coverage of TaskRouter v1', () => {
-  it('has exactly the reference operations', () => {
-    const ours = Object.entries(spec.paths).flatMap(([path, item]) =>
-      Object.entries(item).map(([method, op]) => `${op.operationId} ${method.toUpperCase()} ${path}`),
-    );
-    const theirs = reference.operations.map((op) => `${op.operationId} ${op.method} ${op.path}`);
-    expect(ours.sort()).toEqual(theirs.sort());
-    expect(ours).toHaveLength(61);
-  });
-
-  describe.each(reference.operations.map((op) => [op.operationId, op] as const))('%s', (_id, op) => {
-    const ours = operationOf(op)!;
-    const params = (ours.parameters ?? []).map((p) =>
-      '$ref' in p && p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!]! : p,
-    );
-
-    it('declares the same path, query and header parameters', () => {
-      for (const [location, fields] of [
-        ['path', op.pathParams],
-        ['query', op.query],
-        ['header', op.headers],
-      ] as const) {
-        const names = params.filter((p) => p.in === location).map((p) => p.name);
-        expect(names.sort(), `${location} parameters`).toEqual(fields.map((f) => f.name).sort());
-        for (const field of fields) {
-          const param = params.find((p) => p.in === location && p.name === field.name)!;
-          expect(
-            typesAgree(typeOf(param.schema ?? {}, spec), expectedType(field)),
-            `${field.name} type`,
-          ).toBe(true);
-          expect(Boolean(param.required), `${field.name} required`).toBe(
-            location === 'path' || Boolean(field.required),
-          );
-          if (field.enum) expect(resolveEnum(param.schema), `${field.name} enum`).toEqual(field.enum);
-        }
-      }
-    });
-
-    it('declares the same body fields', () => {
-      const content = ours.requestBody?.content ?? {};
-      expect(Object.keys(content)[0] ?? null).toBe(op.bodyContentType);
-      if (op.bodyContentType !== 'application/x-www-form-urlencoded') return;
-      const schema = resolve(content[op.bodyContentType]!.schema, spec);
-      expect(Object.keys(schema.properties ?? {}).sort()).toEqual(op.body.map((f) => f.name).sort());
-      expect((schema.required ?? []).slice().sort()).toEqual(
-        op.body
-          .filter((f) => f.required)
-          .map((f) => f.name)
-          .sort(),
+describe.skipIf(referenceFile === undefined)(
+  'spec coverage of TaskRouter v1 (against taskrouter-operations.json; set TASKROUTER_REFERENCE_DIR)',
+  () => {
+    it('has exactly the reference operations', () => {
+      const ours = Object.entries(spec.paths).flatMap(([path, item]) =>
+        Object.entries(item).map(([method, op]) => `${op.operationId} ${method.toUpperCase()} ${path}`),
       );
-      for (const field of op.body) {
-        const prop = schema.properties![field.name!]!;
-        expect(typesAgree(typeOf(prop, spec), expectedType(field)), `${field.name} type`).toBe(true);
-        if (field.enum) expect(resolveEnum(prop), `${field.name} enum`).toEqual(field.enum);
-      }
+      const theirs = reference.operations.map((op) => `${op.operationId} ${op.method} ${op.path}`);
+      expect(ours.sort()).toEqual(theirs.sort());
+      expect(ours).toHaveLength(61);
     });
 
-    it('answers with the same status and response fields', () => {
-      const response = ours.responses[String(op.responseStatus)];
-      expect(response, 'success response').toBeDefined();
-      expect(ours.responses['4XX'] ?? ours.responses.default, 'error response').toBeDefined();
-      if (!op.responseSchema) {
-        expect(response!.content).toBeUndefined();
-        return;
-      }
-      let body = resolve(response!.content!['application/json']!.schema, spec);
-      if (op.listKey) {
-        expect(Object.keys(body.properties ?? {}).sort()).toEqual([op.listKey, 'meta'].sort());
-        body = resolve(body.properties![op.listKey]!.items, spec);
-      }
-      const fields = reference.schemas[op.responseSchema]!;
-      expect(Object.keys(body.properties ?? {}).sort()).toEqual(fields.map((f) => f.field).sort());
-      for (const field of fields) {
-        const prop = body.properties![field.field!]!;
-        expect(typesAgree(typeOf(prop, spec), expectedType(field)), `${field.field} type`).toBe(true);
-        expect(Boolean(prop.nullable), `${field.field} nullable`).toBe(Boolean(field.nullable));
-        if (field.enum) expect(resolveEnum(prop), `${field.field} enum`).toEqual(field.enum);
-      }
+    describe.each(reference.operations.map((op) => [op.operationId, op] as const))('%s', (_id, op) => {
+      const ours = operationOf(op)!;
+      const params = (ours.parameters ?? []).map((p) =>
+        '$ref' in p && p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!]! : p,
+      );
+
+      it('declares the same path, query and header parameters', () => {
+        for (const [location, fields] of [
+          ['path', op.pathParams],
+          ['query', op.query],
+          ['header', op.headers],
+        ] as const) {
+          const names = params.filter((p) => p.in === location).map((p) => p.name);
+          expect(names.sort(), `${location} parameters`).toEqual(fields.map((f) => f.name).sort());
+          for (const field of fields) {
+            const param = params.find((p) => p.in === location && p.name === field.name)!;
+            expect(
+              typesAgree(typeOf(param.schema ?? {}, spec), expectedType(field)),
+              `${field.name} type`,
+            ).toBe(true);
+            expect(Boolean(param.required), `${field.name} required`).toBe(
+              location === 'path' || Boolean(field.required),
+            );
+            if (field.enum) expect(resolveEnum(param.schema), `${field.name} enum`).toEqual(field.enum);
+          }
+        }
+      });
+
+      it('declares the same body fields', () => {
+        const content = ours.requestBody?.content ?? {};
+        expect(Object.keys(content)[0] ?? null).toBe(op.bodyContentType);
+        if (op.bodyContentType !== 'application/x-www-form-urlencoded') return;
+        const schema = resolve(content[op.bodyContentType]!.schema, spec);
+        expect(Object.keys(schema.properties ?? {}).sort()).toEqual(op.body.map((f) => f.name).sort());
+        expect((schema.required ?? []).slice().sort()).toEqual(
+          op.body
+            .filter((f) => f.required)
+            .map((f) => f.name)
+            .sort(),
+        );
+        for (const field of op.body) {
+          const prop = schema.properties![field.name!]!;
+          expect(typesAgree(typeOf(prop, spec), expectedType(field)), `${field.name} type`).toBe(true);
+          if (field.enum) expect(resolveEnum(prop), `${field.name} enum`).toEqual(field.enum);
+        }
+      });
+
+      it('answers with the same status and response fields', () => {
+        const response = ours.responses[String(op.responseStatus)];
+        expect(response, 'success response').toBeDefined();
+        expect(ours.responses['4XX'] ?? ours.responses.default, 'error response').toBeDefined();
+        if (!op.responseSchema) {
+          expect(response!.content).toBeUndefined();
+          return;
+        }
+        let body = resolve(response!.content!['application/json']!.schema, spec);
+        if (op.listKey) {
+          expect(Object.keys(body.properties ?? {}).sort()).toEqual([op.listKey, 'meta'].sort());
+          body = resolve(body.properties![op.listKey]!.items, spec);
+        }
+        const fields = reference.schemas[op.responseSchema]!;
+        expect(Object.keys(body.properties ?? {}).sort()).toEqual(fields.map((f) => f.field).sort());
+        for (const field of fields) {
+          const prop = body.properties![field.field!]!;
+          expect(typesAgree(typeOf(prop, spec), expectedType(field)), `${field.field} type`).toBe(true);
+          expect(Boolean(prop.nullable), `${field.field} nullable`).toBe(Boolean(field.nullable));
+          if (field.enum) expect(resolveEnum(prop), `${field.field} enum`).toEqual(field.enum);
+        }
+      });
     });
-  });
-});
+  },
+);
 
 function resolveEnum(schema: Schema | undefined): string[] | undefined {
   const resolved = resolve(schema, spec);
