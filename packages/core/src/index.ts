@@ -86,3 +86,17 @@ export {
   validateRequestSignature,
   validateWebhookRequest,
 } from './webhooks.js';
+export {
+  type AccessTokenClaims,
+  AccessTokenError,
+  type AccessTokenGrants,
+  type AccessTokenOptions,
+  type AccessTokenProblem,
+  type TaskRouterGrantOptions,
+  type VerifyAccessTokenOptions,
+  createAccessToken,
+  decodeAccessToken,
+  DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+  MAX_ACCESS_TOKEN_TTL_SECONDS,
+  verifyAccessToken,
+} from './access-token.js';
