@@ -20,6 +20,8 @@ export const DEFAULT_BASE_URL = 'https://taskrouter.twilio.com';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 2;
+/** TaskRouter's largest page (1,000 items) stays well under this; a hostile answer does not. */
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const DEFAULT_USER_AGENT = '@taskrouter/core';
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
@@ -48,6 +50,12 @@ export interface TaskRouterClientOptions {
   maxRetries?: number;
   /** `User-Agent` header; defaults to `@taskrouter/core`. */
   userAgent?: string;
+  /**
+   * Largest answer body accepted, in bytes, as received and once decoded (gzip, deflate or
+   * brotli); defaults to 8 MiB, several times TaskRouter's largest page. A larger answer fails
+   * with a `TaskRouterResponseTooLargeError` as soon as reading gets past the limit.
+   */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -106,9 +114,20 @@ type UntypedCall = (path: string, init?: CallInit) => Promise<{ data: unknown; r
 const jsonBodyPaths = new Set<string>(jsonBodyPathList);
 
 /** {@link createTaskRouterClient} with an injectable clock for retries. @internal */
-export function createClientWithClock(options: TaskRouterClientOptions, clock: Clock): TaskRouterClient {
+export function createClientWithClock(
+  options: TaskRouterClientOptions,
+  clock: Clock,
+  defaultFetch?: () => typeof globalThis.fetch | undefined,
+): TaskRouterClient {
   const settings = resolveOptions(options);
-  const send = createTransport({ ...settings, clock });
+  const send = createTransport({ ...settings, clock, defaultFetch });
+  // Per-call base URLs are validated like the client's; pagination passes the same one on every page.
+  let lastCallBase: { given: string; resolved: string } | undefined;
+  const callBaseUrl = (given: unknown): string => {
+    if (given === undefined) return settings.baseUrl;
+    if (lastCallBase?.given !== given) lastCallBase = { given: given as string, resolved: resolveBaseUrl(given) };
+    return lastCallBase.resolved;
+  };
   const middlewares: Middleware[] = [];
 
   /** Sends a `Request` through the transport and answers with a readable `Response` (for middleware). */
@@ -138,7 +157,7 @@ export function createClientWithClock(options: TaskRouterClientOptions, clock: C
           'must be a function that returns the query string',
         );
       }
-      let url = (init.baseUrl?.replace(/\/+$/, '') || settings.baseUrl) + path;
+      let url = callBaseUrl(init.baseUrl) + path;
       if (params.path) url = pathSerializer(url, params.path);
       const query = querySerializer(params.query ?? {}).replace(/^\?/, '');
       if (query !== '') url += `?${query}`;
@@ -300,6 +319,7 @@ interface ResolvedOptions {
   fetch: FetchLike | undefined;
   timeoutMs: number;
   maxRetries: number;
+  maxResponseBytes: number;
 }
 
 /** Validates the options up front; messages never repeat a credential's value. */
@@ -338,6 +358,10 @@ function resolveOptions(options: TaskRouterClientOptions): ResolvedOptions {
   ) {
     throw new TaskRouterValidationError('userAgent', 'must be a non-empty string without line breaks');
   }
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw new TaskRouterValidationError('maxResponseBytes', 'must be a whole number of bytes, 1 or more');
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
     throw new TaskRouterValidationError(
@@ -357,6 +381,7 @@ function resolveOptions(options: TaskRouterClientOptions): ResolvedOptions {
     fetch,
     timeoutMs,
     maxRetries,
+    maxResponseBytes,
   };
 }
 
@@ -444,9 +469,38 @@ function checkPathParameters(path: string, values: Record<string, unknown>): voi
     const value = values[name];
     const field = `params.path.${name}`;
     if (prefix !== undefined) assertSid(value, prefix, field);
-    else if (typeof value !== 'string' || value === '') {
-      throw new TaskRouterValidationError(field, 'must be a non-empty string');
+    else checkPathSegment(value, field);
+  }
+}
+
+/** Characters that would end a path segment or the path, or that servers treat as such. */
+const PATH_CHANGING = /[/\\?#\u0000-\u001f\u007f]/;
+
+/**
+ * Refuses a path parameter that would change which resource the request reaches once the URL
+ * is resolved: empty, a dot segment (also percent-encoded, as `%2e%2E`), or holding a slash, a
+ * backslash, `?`, `#` or a control character (also percent-encoded).
+ */
+function checkPathSegment(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new TaskRouterValidationError(field, 'must be a non-empty string');
+  }
+  let decoded = value;
+  if (value.includes('%')) {
+    try {
+      decoded = decodeURIComponent(value);
+    } catch {
+      decoded = value;
     }
+  }
+  if (decoded === '.' || decoded === '..') {
+    throw new TaskRouterValidationError(field, 'must not be "." or "..", which would change the path');
+  }
+  if (PATH_CHANGING.test(decoded) || PATH_CHANGING.test(value)) {
+    throw new TaskRouterValidationError(
+      field,
+      'must not contain "/", "\\", "?", "#" or control characters, which would change the path',
+    );
   }
 }
 

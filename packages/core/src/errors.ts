@@ -164,6 +164,54 @@ export class TaskRouterTimeoutError extends TaskRouterError {
   }
 }
 
+/**
+ * The answer's body is larger than the client's `maxResponseBytes`, as received or once decoded
+ * (a small compressed answer can decode to gigabytes). Reading stopped at the limit; the call is
+ * not retried. For a POST the server may have acted on the request.
+ */
+export class TaskRouterResponseTooLargeError extends TaskRouterNetworkError {
+  override name = 'TaskRouterResponseTooLargeError';
+  /** The limit that was exceeded, in bytes. */
+  readonly maxResponseBytes: number;
+
+  constructor(message: string, init: RequestFailureInit & { maxResponseBytes: number }) {
+    super(message, init);
+    this.maxResponseBytes = init.maxResponseBytes;
+  }
+}
+
+/** What a {@link TaskRouterRedirectError} is built from. */
+export interface TaskRouterRedirectErrorInit extends RequestFailureInit {
+  /** Status of the redirect; 0 when a browser hid the redirect (an opaque redirect). */
+  status: number;
+  /** Origin of the `Location` the server pointed to, when it could be read. */
+  targetOrigin: string | undefined;
+}
+
+/**
+ * The server answered with a redirect. TaskRouter never redirects, so the client never follows
+ * one: the request, its credentials and its body go nowhere else. Not retried.
+ */
+export class TaskRouterRedirectError extends TaskRouterError {
+  override name = 'TaskRouterRedirectError';
+  /** Status of the redirect (301, 302, 303, 307, 308); 0 for a redirect a browser kept opaque. */
+  readonly status: number;
+  /** Origin the redirect pointed to (`https://elsewhere.example`), or `undefined` when unknown. */
+  readonly targetOrigin: string | undefined;
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** URL of the request, with credentials removed. */
+  readonly url: string;
+
+  constructor(message: string, init: TaskRouterRedirectErrorInit) {
+    super(message, { cause: init.cause });
+    this.status = init.status;
+    this.targetOrigin = init.targetOrigin;
+    this.method = init.method;
+    this.url = redactUrl(init.url);
+  }
+}
+
 /** Input was rejected before any request was sent. */
 export class TaskRouterValidationError extends TaskRouterError {
   override name = 'TaskRouterValidationError';

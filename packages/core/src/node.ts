@@ -22,13 +22,10 @@
  * ```
  * @packageDocumentation
  */
-import {
-  Agent as HttpAgent,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  request as httpRequest,
-} from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+// The modules themselves rather than their named exports: `http.request` is looked up on every
+// call, so interceptors that patch it (msw's `setupServer`, nock) see the requests.
+import http, { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import https, { Agent as HttpsAgent } from 'node:https';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { type TaskRouterClientOptions, createTaskRouterClient as createClient } from './client.js';
 import { TaskRouterValidationError } from './errors.js';
@@ -38,6 +35,7 @@ import {
   type Exchange,
   MAX_TIMEOUT_MS,
   NULL_BODY_STATUSES,
+  ResponseTooLarge,
 } from './transport.js';
 import type { TaskRouterClient } from './types.js';
 
@@ -113,8 +111,9 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   const httpsAgent = new HttpsAgent(agentOptions);
 
   /**
-   * Sends one request and reads its whole answer, as text (UTF-8, straight from the socket when
-   * the body is not compressed) or as bytes. Throws at once on a URL it cannot send to.
+   * Sends one request and reads its whole answer, as text or as bytes, decoded when it was
+   * compressed. A body past `maxBytes`, as received or once decoded, rejects with a
+   * {@link ResponseTooLarge} as soon as it gets there. Throws at once on a URL it cannot send to.
    */
   function exchange(
     url: string,
@@ -122,6 +121,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     headers: Record<string, string>,
     body: string | Uint8Array | undefined,
     as: 'text' | 'bytes',
+    maxBytes = Number.POSITIVE_INFINITY,
   ): { answer: Promise<RawAnswer>; cancel(reason: unknown): void } {
     const secure = url.startsWith('https:');
     if (!secure && !url.startsWith('http:')) {
@@ -133,7 +133,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     let destroy: () => void = () => {};
     const answer = new Promise<RawAnswer>((resolve, reject) => {
       fail = reject;
-      const request = (secure ? httpsRequest : httpRequest)(
+      const request = (secure ? https : http).request(
         url,
         { method, headers: outgoing, agent: secure ? httpsAgent : httpAgent },
         (message) => {
@@ -142,25 +142,27 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
             if (!message.complete) reject(new Error('the connection closed before the answer was complete'));
           });
           const decode = DECODERS.get(String(message.headers['content-encoding']).toLowerCase());
-          if (as === 'text' && decode === undefined) {
-            let text = '';
-            message.setEncoding('utf8');
-            message.on('data', (chunk: string) => {
-              text += chunk;
-            });
-            message.on('end', () => resolve({ message, body: text, decoded: false }));
-            return;
-          }
           const chunks: Buffer[] = [];
-          message.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let received = 0;
+          message.on('data', (chunk: Buffer) => {
+            received += chunk.byteLength;
+            if (received > maxBytes) {
+              reject(new ResponseTooLarge());
+              request.destroy();
+            } else chunks.push(chunk);
+          });
           message.on('end', () => {
             const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-            if (decode === undefined || bytes.byteLength === 0)
-              resolve({ message, body: bytes, decoded: false });
-            else
-              decode(bytes, (error, decoded) =>
-                error ? reject(error) : resolve({ message, body: decoded, decoded: true }),
-              );
+            if (decode === undefined || bytes.byteLength === 0) {
+              resolve({ message, body: as === 'text' ? bytes.toString('utf8') : bytes, decoded: false });
+              return;
+            }
+            // zlib stops inflating at maxOutputLength, so a small bomb never grows past the limit.
+            const limit = Number.isFinite(maxBytes) ? { maxOutputLength: Math.max(1, maxBytes) } : {};
+            decode(bytes, limit, (error, decoded) => {
+              if (error === null) resolve({ message, body: decoded, decoded: true });
+              else reject((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? new ResponseTooLarge() : error);
+            });
           });
         },
       );
@@ -179,7 +181,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
 
   const direct: DirectSend = (wire): Exchange => {
     const body = wire.body instanceof ArrayBuffer ? new Uint8Array(wire.body) : wire.body;
-    const { answer, cancel } = exchange(wire.url, wire.method, wire.headers, body, 'text');
+    const { answer, cancel } = exchange(wire.url, wire.method, wire.headers, body, 'text', wire.maxResponseBytes);
     return {
       answer: answer.then(({ message, body, decoded }) => ({
         response: new ReadResponse(message, answerHeaders(message.headers, decoded), wire.url),

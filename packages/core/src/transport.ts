@@ -2,6 +2,8 @@ import {
   TaskRouterApiError,
   TaskRouterError,
   TaskRouterNetworkError,
+  TaskRouterRedirectError,
+  TaskRouterResponseTooLargeError,
   TaskRouterTimeoutError,
   redactUrl,
 } from './errors.js';
@@ -47,6 +49,25 @@ export interface WireRequest {
   headers: Record<string, string>;
   /** The encoded body (form or JSON text), or undefined when the request has none. */
   body: string | ArrayBuffer | undefined;
+  /**
+   * Largest body the client accepts, in bytes, as received and once decoded. A direct sender
+   * stops reading past it and rejects with a {@link ResponseTooLarge}; the client also checks
+   * the text it gets back.
+   */
+  maxResponseBytes?: number | undefined;
+}
+
+/**
+ * What a {@link DirectSend} rejects with when an answer's body goes past
+ * {@link WireRequest.maxResponseBytes}; the client turns it into a
+ * `TaskRouterResponseTooLargeError` that names the request.
+ */
+export class ResponseTooLarge extends Error {
+  override name = 'ResponseTooLarge';
+
+  constructor() {
+    super('the answer is larger than maxResponseBytes');
+  }
 }
 
 /** A request on its way through a {@link DirectSend}. */
@@ -99,8 +120,15 @@ export interface TransportSettings {
   /** Value of the Authorization header. */
   authorization: string;
   userAgent: string;
-  /** Looked up on every attempt when undefined, so interceptors installed later still apply. */
+  /** The caller's fetch; when undefined, {@link TransportSettings.defaultFetch} picks one per attempt. */
   fetch: FetchLike | undefined;
+  /**
+   * Picks the fetch of a client without one, on every attempt, so interceptors installed later
+   * still apply; called as `fetch(url, init)`. Defaults to `globalThis.fetch`.
+   */
+  defaultFetch?: (() => typeof globalThis.fetch | undefined) | undefined;
+  /** Largest answer body accepted, in bytes, as received and decoded. */
+  maxResponseBytes: number;
   timeoutMs: number;
   maxRetries: number;
   clock: Clock;
@@ -122,6 +150,13 @@ const BACKOFF_CAP_MS = 3000;
 const MAX_RETRY_AFTER_MS = 60_000;
 /** Statuses after which a GET or DELETE is tried again; a POST only ever retries 429. */
 const RETRYABLE_IDEMPOTENT_STATUSES = new Set([429, 502, 503, 504]);
+/**
+ * Statuses after which a DELETE may have been carried out although its answer never came back
+ * (a gateway between gave up waiting), as after a network failure or a timeout.
+ */
+const OUTCOME_UNKNOWN_STATUSES = new Set([502, 504]);
+/** Redirect statuses; the client follows none of them. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Statuses whose Retry-After header is honoured. */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
 /** Statuses whose answers have no body. @internal */
@@ -149,7 +184,10 @@ export function createTransport(settings: TransportSettings): Send {
     const headers: Record<string, string> = { ...request.headers, authorization: settings.authorization };
     headers.accept ??= 'application/json';
     headers['user-agent'] ??= settings.userAgent;
-    const wire = { method, url, headers, body: request.body };
+    const wire = { method, url, headers, body: request.body, maxResponseBytes: settings.maxResponseBytes };
+    // Set once an earlier attempt of this call may have been carried out without the answer
+    // reaching us: a DELETE that then finds nothing has done its work.
+    let mayHaveActed = false;
 
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
@@ -157,12 +195,15 @@ export function createTransport(settings: TransportSettings): Send {
       const canRetry = attempt < maxRetries;
       if (result instanceof TaskRouterError) {
         if (!(idempotent && canRetry)) throw result;
+        mayHaveActed = true;
         await clock.sleep(backoffMs(attempt), signal ?? NEVER_ABORTED);
         continue;
       }
       const { response } = result;
       if (response.ok) return result;
       const { status } = response;
+      if (status === 404 && mayHaveActed && method === 'DELETE') return result;
+      if (OUTCOME_UNKNOWN_STATUSES.has(status)) mayHaveActed = true;
       if (canRetry && (status === 429 || (idempotent && RETRYABLE_IDEMPOTENT_STATUSES.has(status)))) {
         const delay = RETRY_AFTER_STATUSES.has(status)
           ? retryAfterMs(response.headers.get('Retry-After'))
@@ -182,7 +223,7 @@ export function createTransport(settings: TransportSettings): Send {
     signal: AbortSignal | undefined,
   ): Promise<Answer | TaskRouterError> {
     const { method, url } = wire;
-    const fetchImpl = settings.fetch ?? globalThis.fetch;
+    const fetchImpl = settings.fetch ?? (settings.defaultFetch ?? platformFetch)();
     if (typeof fetchImpl !== 'function') {
       throw new TaskRouterError('No fetch implementation is available: pass options.fetch to the client');
     }
@@ -194,6 +235,7 @@ export function createTransport(settings: TransportSettings): Send {
       if (signal?.aborted) throw signal.reason;
       const unsafe = method === 'POST';
       const target = `${method} ${redactUrl(url)}`;
+      if (error instanceof ResponseTooLarge) throw tooLarge(target, method, url);
       if (error === TIMED_OUT) {
         const outcome = unsafe ? '; the server may have acted on it, so its outcome is unknown' : '';
         return new TaskRouterTimeoutError(`${target} timed out after ${settings.timeoutMs} ms${outcome}`, {
@@ -210,6 +252,8 @@ export function createTransport(settings: TransportSettings): Send {
         cause: error,
       });
     }
+    if (text.length > settings.maxResponseBytes) throw tooLarge(`${method} ${redactUrl(url)}`, method, url);
+    if (isRedirect(response)) throw redirectError(response, method, url);
     if (!response.ok || text === '') return { response, text, data: undefined };
     try {
       return { response, text, data: JSON.parse(text) };
@@ -226,13 +270,30 @@ export function createTransport(settings: TransportSettings): Send {
     const direct = (fetchImpl as { [DIRECT_SEND]?: DirectSend })[DIRECT_SEND];
     if (typeof direct === 'function') return direct(wire);
     const controller = new AbortController();
-    const init = { method: wire.method, headers: wire.headers, body: wire.body, signal: controller.signal };
+    const init: RequestInit = {
+      method: wire.method,
+      headers: wire.headers,
+      body: wire.body,
+      signal: controller.signal,
+      redirect: 'manual',
+    };
     const own = settings.fetch;
     const answer = (async () => {
-      const response = await (own ? own(new Request(wire.url, init)) : globalThis.fetch(wire.url, init));
-      return { response, text: await response.text() };
+      const response = await (own
+        ? own(new Request(wire.url, init))
+        : (fetchImpl as typeof globalThis.fetch)(wire.url, init));
+      return { response, text: await readText(response, settings.maxResponseBytes) };
     })();
     return { answer, cancel: (reason) => controller.abort(reason) };
+  }
+
+  function tooLarge(target: string, method: string, url: string): TaskRouterResponseTooLargeError {
+    const { maxResponseBytes } = settings;
+    const outcome = method === 'POST' ? ' The server may have acted on the request.' : '';
+    return new TaskRouterResponseTooLargeError(
+      `${target} answered with a body larger than maxResponseBytes (${maxResponseBytes} bytes); reading stopped there.${outcome}`,
+      { method, url, maxResponseBytes },
+    );
   }
 
   /** Exponential backoff with full jitter: a random wait below min(cap, base · 2^attempt). */
@@ -248,6 +309,64 @@ export function createTransport(settings: TransportSettings): Send {
     const date = value.endsWith('GMT') ? Date.parse(value) : Number.NaN;
     return Number.isNaN(date) ? undefined : Math.max(0, date - clock.now());
   }
+}
+
+const platformFetch = () => globalThis.fetch;
+
+/**
+ * Reads a body as UTF-8 text (without a byte order mark, as `Response.text()` does), stopping
+ * with a {@link ResponseTooLarge} as soon as it grows past `limit` bytes. The platform's fetch
+ * has already decoded any content encoding, so the limit applies to the decoded bytes.
+ */
+async function readText(response: Response, limit: number): Promise<string> {
+  const { body } = response;
+  if (body === null) return '';
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    received += value.byteLength;
+    if (received > limit) {
+      reader.cancel().catch(() => {});
+      throw new ResponseTooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/**
+ * Whether an answer is a redirect: a redirect status, a redirect a browser kept opaque
+ * (`redirect: 'manual'` gives status 0 there), or one a custom fetch followed on its own.
+ */
+function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || response.redirected || REDIRECT_STATUSES.has(response.status);
+}
+
+function redirectError(response: Response, method: string, url: string): TaskRouterRedirectError {
+  const location = response.redirected ? response.url : response.headers.get('location');
+  let targetOrigin: string | undefined;
+  try {
+    if (location) targetOrigin = new URL(location, url).origin;
+  } catch {
+    targetOrigin = undefined;
+  }
+  const where = targetOrigin === undefined ? '' : ` to ${targetOrigin}`;
+  const target = `${method} ${redactUrl(url)}`;
+  if (response.redirected) {
+    return new TaskRouterRedirectError(
+      `${target} was redirected${where} by the fetch function the client was given; the answer from there is not trusted`,
+      { method, url, status: 0, targetOrigin },
+    );
+  }
+  const { status } = response;
+  const described = status === 0 ? 'a redirect the browser did not reveal' : `a redirect (${status})`;
+  return new TaskRouterRedirectError(
+    `${target} answered with ${described}${where}; redirects are never followed, so nothing was sent there`,
+    { method, url, status, targetOrigin },
+  );
 }
 
 /**

@@ -81,6 +81,7 @@ describe('how a request is handed to fetch', () => {
           'user-agent': 'app/1',
         },
         body: undefined,
+        maxResponseBytes: 8 * 1024 * 1024,
       },
     ]);
   });
