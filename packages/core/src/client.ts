@@ -69,6 +69,11 @@ export interface TaskRouterClientOptions {
  * `true`/`false`, dates as `YYYY-MM-DDTHH:mm:ssZ`, `Attributes`/`Configuration` objects as JSON
  * text); the bulk queue statistics call is sent as JSON.
  *
+ * Redirects are never followed (`TaskRouterRedirectError`), answers larger than
+ * `maxResponseBytes` fail (`TaskRouterResponseTooLargeError`), and a DELETE retried after its
+ * answer was lost (network error, timeout, 502 or 504) resolves when the retry finds nothing
+ * (404): the resource is gone.
+ *
  * @throws {@link TaskRouterValidationError} when the options are invalid.
  * @example
  * ```ts
@@ -125,7 +130,8 @@ export function createClientWithClock(
   let lastCallBase: { given: string; resolved: string } | undefined;
   const callBaseUrl = (given: unknown): string => {
     if (given === undefined) return settings.baseUrl;
-    if (lastCallBase?.given !== given) lastCallBase = { given: given as string, resolved: resolveBaseUrl(given) };
+    if (lastCallBase?.given !== given)
+      lastCallBase = { given: given as string, resolved: resolveBaseUrl(given) };
     return lastCallBase.resolved;
   };
   const middlewares: Middleware[] = [];
@@ -474,7 +480,7 @@ function checkPathParameters(path: string, values: Record<string, unknown>): voi
 }
 
 /** Characters that would end a path segment or the path, or that servers treat as such. */
-const PATH_CHANGING = /[/\\?#\u0000-\u001f\u007f]/;
+const PATH_CHANGING = /[/\\?#\p{Cc}]/u;
 
 /**
  * Refuses a path parameter that would change which resource the request reaches once the URL

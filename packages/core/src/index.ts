@@ -33,6 +33,7 @@ export {
   type DirectSend,
   type Exchange,
   type FetchLike,
+  ResponseTooLarge,
   type WireRequest,
 } from './transport.js';
 export type {
@@ -60,6 +61,9 @@ export {
   TaskRouterError,
   type RequestFailureInit,
   TaskRouterNetworkError,
+  TaskRouterRedirectError,
+  type TaskRouterRedirectErrorInit,
+  TaskRouterResponseTooLargeError,
   TaskRouterTimeoutError,
   TaskRouterValidationError,
   isTaskRouterApiError,

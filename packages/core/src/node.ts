@@ -161,7 +161,12 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
             const limit = Number.isFinite(maxBytes) ? { maxOutputLength: Math.max(1, maxBytes) } : {};
             decode(bytes, limit, (error, decoded) => {
               if (error === null) resolve({ message, body: decoded, decoded: true });
-              else reject((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? new ResponseTooLarge() : error);
+              else
+                reject(
+                  (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+                    ? new ResponseTooLarge()
+                    : error,
+                );
             });
           });
         },
@@ -181,7 +186,14 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
 
   const direct: DirectSend = (wire): Exchange => {
     const body = wire.body instanceof ArrayBuffer ? new Uint8Array(wire.body) : wire.body;
-    const { answer, cancel } = exchange(wire.url, wire.method, wire.headers, body, 'text', wire.maxResponseBytes);
+    const { answer, cancel } = exchange(
+      wire.url,
+      wire.method,
+      wire.headers,
+      body,
+      'text',
+      wire.maxResponseBytes,
+    );
     return {
       answer: answer.then(({ message, body, decoded }) => ({
         response: new ReadResponse(message, answerHeaders(message.headers, decoded), wire.url),

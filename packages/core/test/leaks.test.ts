@@ -6,6 +6,8 @@ import {
   TaskRouterApiError,
   TaskRouterError,
   TaskRouterNetworkError,
+  TaskRouterRedirectError,
+  TaskRouterResponseTooLargeError,
   TaskRouterTimeoutError,
   TaskRouterValidationError,
   computeRequestSignature,
@@ -132,6 +134,16 @@ describe.each(credentialStyles)('with %s', (_, credentials) => {
         body: { TaskChannel: { secret: AUTH_TOKEN } as never },
       }),
     );
+    await record('per-call base URL with user info', () =>
+      client().GET('/v1/Workspaces', { baseUrl: `${server.url.replace('//', `//user:${AUTH_TOKEN}@`)}` }),
+    );
+    server.script((_, response) => {
+      const location = `${elsewhere.url.replace('//', `//user:${AUTH_TOKEN}@`)}/?token=${AUTH_TOKEN}`;
+      response.writeHead(302, { Location: location, 'Content-Length': 0 }).end();
+    });
+    await record('redirect', () => fetchWorkspace(client()));
+    server.script(json(200, { pad: AUTH_TOKEN.repeat(100) }));
+    await record('answer too large', () => fetchWorkspace(client({ maxResponseBytes: 1000 })));
     await record('options', () => createTaskRouterClient({ accountSid: AUTH_TOKEN, ...credentials }));
     await record('base URL with user info', () =>
       createTaskRouterClient({
@@ -151,6 +163,9 @@ describe.each(credentialStyles)('with %s', (_, credentials) => {
       ['path parameter', TaskRouterValidationError.name],
       ['SID field', TaskRouterValidationError.name],
       ['unencodable field', TaskRouterValidationError.name],
+      ['per-call base URL with user info', TaskRouterValidationError.name],
+      ['redirect', TaskRouterRedirectError.name],
+      ['answer too large', TaskRouterResponseTooLargeError.name],
       ['options', TaskRouterValidationError.name],
       ['base URL with user info', TaskRouterValidationError.name],
     ]);
