@@ -22,10 +22,9 @@
  * ```
  * @packageDocumentation
  */
-// The modules themselves rather than their named exports: `http.request` is looked up on every
-// call, so interceptors that patch it (msw's `setupServer`, nock) see the requests.
-import http, { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https, { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { createRequire } from 'node:module';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { type TaskRouterClientOptions, createTaskRouterClient as createClient } from './client.js';
 import { TaskRouterValidationError } from './errors.js';
@@ -57,6 +56,13 @@ export interface NodeFetch {
   /** Closes every pooled connection; requests still in flight fail. */
   close(): void;
 }
+
+// The modules' own objects rather than their named exports, whose bindings never change:
+// `request` is looked up on every call, so interceptors that patch it (msw's `setupServer`,
+// nock) see the requests.
+const requireBuiltin = createRequire(import.meta.url);
+const http = requireBuiltin('node:http') as typeof import('node:http');
+const https = requireBuiltin('node:https') as typeof import('node:https');
 
 const DEFAULT_MAX_SOCKETS = 64;
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
