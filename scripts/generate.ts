@@ -5,6 +5,9 @@
  * - taskrouter.ts: openapi-typescript output (`paths`, `components`, `operations`).
  * - operations.ts: a compact table of every operation (method, path, success status, list key),
  *   read by pagination and by the emulator instead of hard-coded keys.
+ * - facts.ts: what the spec states about parameters and fields (SID prefixes, required body
+ *   fields, date-time fields), read by the client, the resources and the emulator instead of
+ *   tables written by hand.
  *
  * Output is deterministic: no dates, only the spec's path and SHA-256 in the banner.
  */
@@ -20,12 +23,44 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 interface OpenApiOperation {
   operationId: string;
   'x-path-type'?: string;
-  requestBody?: { content: Record<string, unknown> };
-  responses: Record<string, { $ref?: string; content?: Record<string, { schema: { $ref?: string } }> }>;
+  parameters?: (OpenApiParameter | Reference)[];
+  requestBody?: { content: Record<string, { schema: OpenApiSchema }> };
+  responses: Record<string, { $ref?: string; content?: Record<string, { schema: OpenApiSchema }> }>;
+}
+interface Reference {
+  $ref: string;
+}
+interface OpenApiParameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  schema?: OpenApiSchema;
+}
+interface OpenApiSchema {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  pattern?: string;
+  required?: string[];
+  properties?: Record<string, OpenApiSchema>;
+  items?: OpenApiSchema;
 }
 interface OpenApiDocument {
-  paths: Record<string, Record<string, OpenApiOperation>>;
-  components: { schemas: Record<string, { properties?: Record<string, { type?: string }> }> };
+  paths: Record<string, Record<string, OpenApiOperation> & { parameters?: (OpenApiParameter | Reference)[] }>;
+  components: {
+    schemas: Record<string, OpenApiSchema>;
+    parameters?: Record<string, OpenApiParameter>;
+  };
+}
+
+const HTTP_METHODS = new Set(['get', 'post', 'delete', 'put', 'patch']);
+
+/** Every operation of the spec with its path and method, in spec order. */
+function operationsOf(doc: OpenApiDocument): { path: string; method: string; op: OpenApiOperation }[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => HTTP_METHODS.has(method))
+      .map(([method, op]) => ({ path, method, op: op as OpenApiOperation })),
+  );
 }
 
 export interface GenerateOptions {
@@ -48,26 +83,24 @@ function banner(specPath: string, source: string): string {
 function operationsTable(doc: OpenApiDocument): string {
   const rows: string[] = [];
   const jsonBodyPaths: string[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(item)) {
-      const success = Object.keys(op.responses).find((status) => /^2\d\d$/.test(status)) ?? '200';
-      const ref = op.responses[success]?.content?.['application/json']?.schema.$ref;
-      let listKey: string | null = null;
-      if (ref) {
-        const schema = doc.components.schemas[ref.split('/').pop() ?? ''];
-        const props = schema?.properties ?? {};
-        if ('meta' in props) {
-          listKey = Object.keys(props).find((key) => key !== 'meta' && props[key]?.type === 'array') ?? null;
-        }
+  for (const { path, method, op } of operationsOf(doc)) {
+    const success = Object.keys(op.responses).find((status) => /^2\d\d$/.test(status)) ?? '200';
+    const ref = op.responses[success]?.content?.['application/json']?.schema.$ref;
+    let listKey: string | null = null;
+    if (ref) {
+      const schema = doc.components.schemas[ref.split('/').pop() ?? ''];
+      const props = schema?.properties ?? {};
+      if ('meta' in props) {
+        listKey = Object.keys(props).find((key) => key !== 'meta' && props[key]?.type === 'array') ?? null;
       }
-      const bodyType = op.requestBody ? Object.keys(op.requestBody.content)[0] : null;
-      if (bodyType === 'application/json') jsonBodyPaths.push(path);
-      rows.push(
-        `  ${op.operationId}: { method: '${method.toUpperCase()}', path: '${path}', status: ${success}, ` +
-          `pathType: '${op['x-path-type'] ?? 'instance'}', listKey: ${listKey ? `'${listKey}'` : 'null'}, ` +
-          `body: ${bodyType === 'application/json' ? "'json'" : bodyType ? "'form'" : 'null'} },`,
-      );
     }
+    const bodyType = op.requestBody ? Object.keys(op.requestBody.content)[0] : null;
+    if (bodyType === 'application/json') jsonBodyPaths.push(path);
+    rows.push(
+      `  ${op.operationId}: { method: '${method.toUpperCase()}', path: '${path}', status: ${success}, ` +
+        `pathType: '${op['x-path-type'] ?? 'instance'}', listKey: ${listKey ? `'${listKey}'` : 'null'}, ` +
+        `body: ${bodyType === 'application/json' ? "'json'" : bodyType ? "'form'" : 'null'} },`,
+    );
   }
   return [
     '/** Static facts about one TaskRouter operation, derived from the spec. */',
@@ -98,6 +131,219 @@ function operationsTable(doc: OpenApiDocument): string {
   ].join('\n');
 }
 
+const SID_PATTERN = /^\^([A-Z]{2})\[0-9a-fA-F\]\{32\}\$$/;
+
+/** The two-letter prefix a schema's pattern demands, or of its items for a list. */
+function sidPrefixOf(schema: OpenApiSchema | undefined): string | undefined {
+  const pattern = schema?.pattern ?? schema?.items?.pattern;
+  return pattern === undefined ? undefined : SID_PATTERN.exec(pattern)?.[1];
+}
+
+const quote = (text: string) => `'${text}'`;
+const key = (name: string) => (/^\w+$/.test(name) ? name : quote(name));
+const record = (entries: [string, string][]) =>
+  entries.length === 0 ? '{}' : `{ ${entries.map(([name, value]) => `${key(name)}: ${value}`).join(', ')} }`;
+const list = (items: readonly string[]) => `[${items.map(quote).join(', ')}]`;
+const union = (items: Iterable<string>) => [...new Set(items)].sort().map(quote).join(' | ') || 'never';
+
+/**
+ * The facts about parameters and fields that code would otherwise restate: SID prefixes of
+ * parameters (per operation, and indexed by path and by field name for the client), required
+ * body fields, date-time fields of responses and parameters.
+ */
+function specFacts(doc: OpenApiDocument): string {
+  const resolve = <T>(value: T | Reference, table: Record<string, T> | undefined): T =>
+    '$ref' in (value as object)
+      ? (table?.[(value as Reference).$ref.split('/').pop() ?? ''] as T)
+      : (value as T);
+  const schemaOf = (schema: OpenApiSchema): OpenApiSchema => resolve(schema, doc.components.schemas);
+
+  const sidRows: string[] = [];
+  const requiredRows: string[] = [];
+  // A path parameter by the segment before it (`Tasks/{Sid}`), with its prefix or '' when it has none.
+  const pathSegments = new Map<string, { prefix: string; path: string }>();
+  const fieldPrefixes = new Map<string, { prefix: string; operation: string }>();
+  const dateTimeParameters = new Set<string>();
+  const responseSchemas = new Set<string>();
+
+  const noteField = (name: string, prefix: string, operation: string) => {
+    const seen = fieldPrefixes.get(name);
+    if (seen && seen.prefix !== prefix) {
+      throw new Error(
+        `${name} takes ${seen.prefix} SIDs in ${seen.operation} but ${prefix} SIDs in ${operation}; ` +
+          'the client checks query and body fields by name, so one name must keep one prefix',
+      );
+    }
+    fieldPrefixes.set(name, { prefix, operation });
+  };
+
+  for (const { path, op } of operationsOf(doc)) {
+    const id = op.operationId;
+    const byLocation: Record<'path' | 'query' | 'body', [string, string][]> = {
+      path: [],
+      query: [],
+      body: [],
+    };
+    for (const parameter of (op.parameters ?? []).map((p) => resolve(p, doc.components.parameters))) {
+      if (parameter.in === 'header') continue;
+      if (parameter.schema?.format === 'date-time') dateTimeParameters.add(parameter.name);
+      const prefix = sidPrefixOf(parameter.schema);
+      if (prefix === undefined) continue;
+      byLocation[parameter.in].push([parameter.name, prefix]);
+      if (parameter.in === 'query') noteField(parameter.name, prefix, id);
+    }
+    const media = op.requestBody ? Object.values(op.requestBody.content)[0] : undefined;
+    if (media) {
+      const body = schemaOf(media.schema);
+      for (const [name, field] of Object.entries(body.properties ?? {})) {
+        if (field.format === 'date-time') dateTimeParameters.add(name);
+        const prefix = sidPrefixOf(field);
+        if (prefix === undefined) continue;
+        byLocation.body.push([name, prefix]);
+        noteField(name, prefix, id);
+      }
+      requiredRows.push(`  ${id}: ${list(body.required ?? [])},`);
+    }
+    const segments = path.split('/');
+    segments.forEach((segment, index) => {
+      const name = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (name === undefined) return;
+      const key = `${segments[index - 1]}/${segment}`;
+      const prefix = byLocation.path.find(([pathName]) => pathName === name)?.[1] ?? '';
+      const seen = pathSegments.get(key);
+      if (seen && seen.prefix !== prefix) {
+        throw new Error(
+          `${key} takes ${seen.prefix || 'no'} SID prefix in ${seen.path} but ${prefix || 'none'} in ${path}; ` +
+            'the client checks path parameters by the segment before them, so they must agree',
+        );
+      }
+      pathSegments.set(key, { prefix, path });
+    });
+    const located = Object.entries(byLocation).filter(([, entries]) => entries.length > 0);
+    sidRows.push(
+      `  ${id}: ${record(located.map(([location, entries]) => [location, record(entries.map(([name, prefix]) => [name, quote(prefix)]))]))},`,
+    );
+    for (const response of Object.entries(op.responses)) {
+      const ref = /^2\d\d$/.test(response[0])
+        ? response[1].content?.['application/json']?.schema.$ref
+        : undefined;
+      if (ref) responseSchemas.add(ref.split('/').pop() ?? '');
+    }
+  }
+
+  // Date-time fields of every schema a success response can hold, following lists and nested objects.
+  const dateTimeRows: string[] = [];
+  const dateTimeNames = new Map<string, string>();
+  const plainNames = new Map<string, string>();
+  const dateTimePaths = (schema: OpenApiSchema, where: string, trail: Set<string>): string[] =>
+    Object.entries(schema.properties ?? {}).flatMap(([name, field]) => {
+      const names = field.format === 'date-time' ? dateTimeNames : plainNames;
+      if (!names.has(name)) names.set(name, where);
+      if (field.format === 'date-time') return [name];
+      const inner = field.type === 'array' ? field.items : field;
+      const refName = inner?.$ref?.split('/').pop();
+      if (inner === undefined || (refName !== undefined && trail.has(refName))) return [];
+      const nested = refName
+        ? dateTimePaths(schemaOf(inner), refName, new Set([...trail, refName]))
+        : dateTimePaths(inner, `${where}.${name}`, trail);
+      return nested.map((child) => `${name}${field.type === 'array' ? '[]' : ''}.${child}`);
+    });
+  for (const name of Object.keys(doc.components.schemas)) {
+    if (![...responseSchemas].some((root) => root === name)) continue;
+    const paths = dateTimePaths(doc.components.schemas[name]!, name, new Set([name]));
+    if (paths.length > 0) dateTimeRows.push(`  ${key(name)}: ${list(paths)},`);
+  }
+  for (const [name, where] of dateTimeNames) {
+    if (plainNames.has(name)) {
+      throw new Error(
+        `${name} is a date-time in ${where} but not in ${plainNames.get(name)}; ` +
+          'the resources convert response fields to Date by name, so one name must keep one format',
+      );
+    }
+  }
+
+  // Every prefix any pattern names, response fields (account_sid, …) included.
+  const prefixes = new Set<string>();
+  const collectPrefixes = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const [name, inner] of Object.entries(value)) {
+      const prefix =
+        name === 'pattern' && typeof inner === 'string' ? SID_PATTERN.exec(inner)?.[1] : undefined;
+      if (prefix !== undefined) prefixes.add(prefix);
+      else collectPrefixes(inner);
+    }
+  };
+  collectPrefixes(doc);
+
+  const byName = <T>(entries: Iterable<[string, T]>) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+  return [
+    "import type { OperationId } from './operations.js';",
+    '',
+    '/** Every SID prefix the spec names in a `^XX[0-9a-fA-F]{32}$` pattern. */',
+    `export type SpecSidPrefix = ${union(prefixes)};`,
+    '',
+    '/** SID prefixes by parameter name; a list parameter gives the prefix of its items. */',
+    'export type SidPrefixes = { readonly [name: string]: SpecSidPrefix };',
+    '',
+    '/** The SID-valued parameters of one operation, by where they are sent. */',
+    'export interface OperationSidParameters {',
+    '  readonly path?: SidPrefixes;',
+    '  readonly query?: SidPrefixes;',
+    '  readonly body?: SidPrefixes;',
+    '}',
+    '',
+    '/**',
+    ' * The SID prefix of every parameter and body field whose schema has a `^XX[0-9a-fA-F]{32}$`',
+    ' * pattern, per operation. Parameters that also accept a name (a task channel) have no pattern.',
+    ' */',
+    'export const sidParameters = {',
+    ...sidRows,
+    '} as const satisfies Record<OperationId, OperationSidParameters>;',
+    '',
+    '/**',
+    ' * The SID prefix of path parameters by the path segment before them (`Tasks/{Sid}`, which is the',
+    ' * same in every path); parameters that also take a name are absent.',
+    ' */',
+    `export const sidPathSegments: SidPrefixes = ${record(
+      byName(pathSegments)
+        .filter(([, { prefix }]) => prefix !== '')
+        .map(([segment, { prefix }]) => [segment, quote(prefix)]),
+    )};`,
+    '',
+    '/** The SID prefix of query and body fields by name: a name takes one prefix in every operation. */',
+    `export const sidFieldPrefixes: SidPrefixes = ${record(
+      byName(fieldPrefixes).map(([name, { prefix }]) => [name, quote(prefix)]),
+    )};`,
+    '',
+    '/** The body fields each operation with a request body requires. */',
+    'export const requiredBodyFields = {',
+    ...requiredRows,
+    '} as const satisfies Partial<Record<OperationId, readonly string[]>>;',
+    '',
+    '/**',
+    ' * The fields whose format is date-time in every response schema that has some, by schema name.',
+    ' * A nested field is given by its path: `tasks[].date_created` is `date_created` of each item of',
+    ' * `tasks`.',
+    ' */',
+    'export const dateTimeFields = {',
+    ...dateTimeRows,
+    '} as const satisfies Record<string, readonly string[]>;',
+    '',
+    '/** The name of every response field whose format is date-time, at any depth of any response. */',
+    `export type DateTimeResponseField = ${union(dateTimeNames.keys())};`,
+    '',
+    '/** The names of {@link DateTimeResponseField}, for code that converts responses. */',
+    `export const dateTimeResponseFields: readonly DateTimeResponseField[] = ${list([...dateTimeNames.keys()].sort())};`,
+    '',
+    '/** The query and body parameters whose format is date-time. */',
+    `export type DateTimeParameter = ${union(dateTimeParameters)};`,
+    '',
+  ].join('\n');
+}
+
+/** The files `generate` writes, by name, in the order it returns them. */
+export const GENERATED_FILES = ['taskrouter.ts', 'operations.ts', 'facts.ts'] as const;
+
 export async function generate(options: GenerateOptions = {}): Promise<string[]> {
   const specPath = resolve(options.specPath ?? join(root, 'specs/taskrouter.v1.yaml'));
   const outDir = resolve(options.outDir ?? join(root, 'packages/core/src/generated'));
@@ -113,9 +359,10 @@ export async function generate(options: GenerateOptions = {}): Promise<string[]>
   });
   const head = banner(specPath, source);
   mkdirSync(outDir, { recursive: true });
-  const files = [join(outDir, 'taskrouter.ts'), join(outDir, 'operations.ts')];
+  const files = GENERATED_FILES.map((name) => join(outDir, name));
   writeFileSync(files[0]!, head + '\n' + astToString(ast));
   writeFileSync(files[1]!, head + '\n' + operationsTable(doc));
+  writeFileSync(files[2]!, head + '\n' + specFacts(doc));
   return files;
 }
 

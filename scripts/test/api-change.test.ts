@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { generate } from '../generate.ts';
+import { GENERATED_FILES, generate } from '../generate.ts';
 import { changesetFor, diffSpecs } from '../spec-diff.ts';
 import { loadSpec, repoRoot } from './spec-helpers.ts';
 
@@ -33,7 +33,7 @@ async function regenerate(name: string, edit: (spec: EditableSpec) => void) {
   const outDir = join(scratch, name);
   await generate({ specPath, outDir });
   const bindings = new Map(
-    ['taskrouter.ts', 'operations.ts'].map((file) => [
+    GENERATED_FILES.map((file) => [
       join(generatedDir, file),
       readFileSync(join(outDir, file), 'utf8'),
     ]),

@@ -2,8 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generate } from '../generate.ts';
+import { parse, stringify } from 'yaml';
+import * as core from '@taskrouter/core/facts';
+import { GENERATED_FILES, generate } from '../generate.ts';
 import { repoRoot } from './spec-helpers.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'taskrouter-generate-'));
@@ -28,8 +31,9 @@ describe('pnpm generate', () => {
   it('reproduces the committed bindings byte for byte', async () => {
     const outDir = join(scratch, 'same');
     await generate({ outDir });
-    expect(readFileSync(join(outDir, 'taskrouter.ts'), 'utf8')).toBe(committed('taskrouter.ts'));
-    expect(readFileSync(join(outDir, 'operations.ts'), 'utf8')).toBe(committed('operations.ts'));
+    for (const file of GENERATED_FILES) {
+      expect(readFileSync(join(outDir, file), 'utf8'), file).toBe(committed(file));
+    }
   });
 
   it('carries a spec change into the types and the banner hash', async () => {
@@ -43,6 +47,91 @@ describe('pnpm generate', () => {
     const hash = (text: string) => /Spec SHA-256: ([0-9a-f]{64})/.exec(text)?.[1];
     expect(hash(types)).toBeDefined();
     expect(hash(types)).not.toBe(hash(committed('taskrouter.ts')));
+  });
+});
+
+type EditableSpec = {
+  paths: Record<string, Record<string, { operationId: string; parameters: unknown[] }>>;
+  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+};
+
+/** The facts module's exports, as @taskrouter/core/facts re-exports them. */
+type SpecFacts = Pick<
+  typeof core,
+  'sidParameters' | 'sidFieldPrefixes' | 'requiredBodyFields' | 'dateTimeFields' | 'dateTimeResponseFields'
+>;
+
+/** Generates from an edited copy of the spec and loads the facts module it wrote. */
+async function factsAfter(name: string, edit: (spec: EditableSpec) => void) {
+  const spec = parse(specText) as EditableSpec;
+  edit(spec);
+  const specPath = join(scratch, `${name}.yaml`);
+  writeFileSync(specPath, stringify(spec));
+  const outDir = join(scratch, name);
+  await generate({ specPath, outDir });
+  return (await import(pathToFileURL(join(outDir, 'facts.ts')).href)) as SpecFacts;
+}
+
+const taskSchema = (spec: EditableSpec) => spec.components.schemas['taskrouter.v1.workspace.task']!;
+const listTask = (spec: EditableSpec) => spec.paths['/v1/Workspaces/{WorkspaceSid}/Tasks']!.get!;
+
+describe('the facts pnpm generate reads from the spec', () => {
+  it('states the SID prefix, required body fields and date-time fields the committed spec gives', async () => {
+    const facts: SpecFacts = core;
+    expect(facts.sidParameters.FetchTaskReservation).toEqual({
+      path: { WorkspaceSid: 'WS', TaskSid: 'WT', Sid: 'WR' },
+    });
+    expect(facts.sidParameters.ListEvent.query).toMatchObject({ Sid: 'EV', TaskSid: 'WT' });
+    // A channel {Sid} also takes a unique name, so the spec gives it no pattern.
+    expect(facts.sidParameters.FetchTaskChannel).toEqual({ path: { WorkspaceSid: 'WS' } });
+    expect(facts.requiredBodyFields.CreateWorkflow).toEqual(['FriendlyName', 'Configuration']);
+    expect(facts.dateTimeFields['taskrouter.v1.workspace.worker']).toEqual([
+      'date_created',
+      'date_status_changed',
+      'date_updated',
+    ]);
+    expect(facts.dateTimeFields.ListWorkerResponse).toContain('workers[].date_status_changed');
+  });
+
+  it('carries a new date-time response field into every schema that holds it', async () => {
+    const facts = await factsAfter('date-snoozed', (spec) => {
+      taskSchema(spec).properties.date_snoozed = { type: 'string', format: 'date-time', nullable: true };
+    });
+    expect(facts.dateTimeFields['taskrouter.v1.workspace.task']).toContain('date_snoozed');
+    expect(facts.dateTimeFields.ListTaskResponse).toContain('tasks[].date_snoozed');
+    expect(facts.dateTimeResponseFields).toContain('date_snoozed');
+  });
+
+  it('carries a new SID-valued parameter into the per-operation and by-name tables', async () => {
+    const facts = await factsAfter('supervisor-sid', (spec) => {
+      listTask(spec).parameters.push({
+        name: 'SupervisorSid',
+        in: 'query',
+        schema: { type: 'string', pattern: '^WK[0-9a-fA-F]{32}$' },
+      });
+    });
+    expect(facts.sidParameters.ListTask.query).toMatchObject({ SupervisorSid: 'WK' });
+    expect(facts.sidFieldPrefixes.SupervisorSid).toBe('WK');
+  });
+
+  it('refuses a field name that is a date-time in one response and plain text in another', async () => {
+    await expect(
+      factsAfter('two-formats', (spec) => {
+        taskSchema(spec).properties.start_time = { type: 'string', nullable: true };
+      }),
+    ).rejects.toThrow(/start_time is a date-time in .* but not in taskrouter\.v1\.workspace\.task/);
+  });
+
+  it('refuses a field name that takes SIDs of two kinds in different operations', async () => {
+    await expect(
+      factsAfter('two-prefixes', (spec) => {
+        listTask(spec).parameters.push({
+          name: 'ActivitySid',
+          in: 'query',
+          schema: { type: 'string', pattern: '^WQ[0-9a-fA-F]{32}$' },
+        });
+      }),
+    ).rejects.toThrow(/ActivitySid takes (WA|WQ) SIDs in \w+ but (WA|WQ) SIDs in \w+/);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Middleware, MiddlewareCallbackParams } from 'openapi-fetch';
 import { bytesToBase64 } from './base64.js';
 import { TaskRouterValidationError } from './errors.js';
 import { encodeFormAt } from './form.js';
+import { sidFieldPrefixes, sidPathSegments } from './generated/facts.js';
 import { jsonBodyPaths as jsonBodyPathList } from './generated/operations.js';
 import { type SidPrefix, assertSid } from './sid.js';
 import {
@@ -417,35 +418,6 @@ function resolveBaseUrl(baseUrl: unknown): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
-/** SID prefix of an instance `{Sid}` by the collection segment before it; channels also take names. */
-const collectionPrefixes: Readonly<Record<string, SidPrefix>> = {
-  Workspaces: 'WS',
-  Activities: 'WA',
-  Events: 'EV',
-  Tasks: 'WT',
-  TaskQueues: 'WQ',
-  Workers: 'WK',
-  Workflows: 'WW',
-  Reservations: 'WR',
-};
-
-/** SID prefix of a parameter or field by the end of its name (`PostWorkActivitySid` → WA). */
-const fieldSuffixPrefixes: ReadonlyArray<readonly [string, SidPrefix]> = [
-  ['WorkspaceSid', 'WS'],
-  ['WorkflowSid', 'WW'],
-  ['ActivitySid', 'WA'],
-  ['WorkerSid', 'WK'],
-  ['TaskQueueSid', 'WQ'],
-  ['QueueSids', 'WQ'],
-  ['TaskSid', 'WT'],
-  ['ReservationSid', 'WR'],
-  ['CallSid', 'CA'],
-];
-
-function fieldPrefix(name: string): SidPrefix | undefined {
-  return fieldSuffixPrefixes.find(([suffix]) => name.endsWith(suffix))?.[1];
-}
-
 interface PathParameter {
   name: string;
   prefix: SidPrefix | undefined;
@@ -453,6 +425,7 @@ interface PathParameter {
 
 const pathParameterCache = new Map<string, PathParameter[]>();
 
+/** The parameters of a path template with the SID prefix the spec gives each (none: any non-empty text). */
 function pathParametersOf(path: string): PathParameter[] {
   // Only templates are cached: pagination calls literal page paths, which have no parameters.
   if (!path.includes('{')) return [];
@@ -462,8 +435,8 @@ function pathParametersOf(path: string): PathParameter[] {
     parameters = segments.flatMap((segment, index) => {
       const name = /^\{(\w+)\}$/.exec(segment)?.[1];
       if (name === undefined) return [];
-      const prefix = name === 'Sid' ? collectionPrefixes[segments[index - 1] ?? ''] : fieldPrefix(name);
-      return [{ name, prefix }];
+      const key = `${segments[index - 1]}/${segment}`;
+      return [{ name, prefix: Object.hasOwn(sidPathSegments, key) ? sidPathSegments[key] : undefined }];
     });
     pathParameterCache.set(path, parameters);
   }
@@ -513,7 +486,8 @@ function checkPathSegment(value: unknown, field: string): void {
 function checkSidFields(fields: Record<string, unknown> | undefined, location: string): void {
   if (typeof fields !== 'object' || fields === null) return;
   for (const [name, value] of Object.entries(fields)) {
-    const prefix = fieldPrefix(name);
+    // Own keys only: a field named like an Object.prototype member has no prefix.
+    const prefix = Object.hasOwn(sidFieldPrefixes, name) ? sidFieldPrefixes[name] : undefined;
     if (prefix === undefined || value === undefined || value === null) continue;
     if (Array.isArray(value)) {
       value.forEach((element, index) => {

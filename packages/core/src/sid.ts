@@ -1,20 +1,11 @@
 import { TaskRouterValidationError } from './errors.js';
+import type { SpecSidPrefix } from './generated/facts.js';
 
-/** Two-letter prefix of a SID, naming the kind of resource it identifies. */
-export type SidPrefix =
-  | 'AC'
-  | 'WS'
-  | 'WW'
-  | 'WA'
-  | 'WK'
-  | 'WQ'
-  | 'WT'
-  | 'WR'
-  | 'TC'
-  | 'WC'
-  | 'EV'
-  | 'CA'
-  | 'SK';
+/**
+ * Two-letter prefix of a SID, naming the kind of resource it identifies: every prefix the spec's
+ * patterns name, and `SK` for API keys.
+ */
+export type SidPrefix = SpecSidPrefix | 'SK';
 
 /** Resource kind of each SID prefix, for error messages. */
 const sidKinds: Readonly<Record<SidPrefix, string>> = {

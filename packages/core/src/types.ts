@@ -1,4 +1,5 @@
 import type { FetchOptions, FetchResponse, Middleware } from 'openapi-fetch';
+import type { DateTimeParameter } from './generated/facts.js';
 import type { paths } from './generated/taskrouter.js';
 
 /**
@@ -10,8 +11,8 @@ export type JsonDocumentInput = string | { readonly [key: string]: unknown } | {
 
 /** Request fields whose spec type is a JSON string. */
 export type JsonFieldName = 'Attributes' | 'Configuration';
-/** Request fields whose spec type is a date-time string. */
-export type DateFieldName = 'StartDate' | 'EndDate' | 'VirtualStartTime';
+/** Request fields whose spec type is a date-time string (read from the spec by `pnpm generate`). */
+export type DateFieldName = DateTimeParameter;
 
 /**
  * What the client accepts for one request field: the spec type, widened to objects for

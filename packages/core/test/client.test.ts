@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   DEFAULT_BASE_URL,
+  type OperationId,
   type TaskRouterClientOptions,
+  operationTable,
   TaskRouterValidationError,
   createTaskRouterClient,
 } from '../src/index.js';
+import { type OperationSidParameters, type SidPrefixes, sidParameters } from '../src/facts.js';
 import {
   ACCOUNT_SID,
   API_KEY,
@@ -229,6 +232,52 @@ describe('SID validation before sending', () => {
       }),
     ).rejects.toMatchObject({ field: 'body.QueueSids[1]' });
     expect(requests).toHaveLength(0);
+  });
+
+  test('checks every SID-valued parameter and field the spec gives a pattern', async () => {
+    const { fetch, requests } = recordingFetch();
+    const client = testClient(fetch);
+    const call = (method: string, path: string, init: object) =>
+      (client[method as 'GET'] as (path: string, init: object) => Promise<unknown>)(path, init);
+    let checked = 0;
+    for (const [id, { method, path }] of Object.entries(operationTable)) {
+      const locations: OperationSidParameters = sidParameters[id as OperationId];
+      const pathValues = Object.fromEntries(
+        [...path.matchAll(/\{(\w+)\}/g)].map(([, name = '']) => [name, sid(locations.path?.[name] ?? 'TC')]),
+      );
+      const wrong = (prefix: string) => sid(prefix === 'WS' ? 'WK' : 'WS');
+      for (const [location, fields] of Object.entries(locations) as [string, SidPrefixes][]) {
+        for (const [name, prefix] of Object.entries(fields)) {
+          const init =
+            location === 'path'
+              ? { params: { path: { ...pathValues, [name]: wrong(prefix) } } }
+              : location === 'query'
+                ? { params: { path: pathValues, query: { [name]: wrong(prefix) } } }
+                : { params: { path: pathValues }, body: { [name]: wrong(prefix) } };
+          const field = location === 'body' ? `body.${name}` : `params.${location}.${name}`;
+          await expect(call(method, path, init), `${id} ${field}`).rejects.toMatchObject({
+            name: 'TaskRouterValidationError',
+            field,
+          });
+          checked++;
+        }
+      }
+    }
+    expect(requests).toHaveLength(0);
+    // Every path parameter of the spec but the two channel {Sid}s, and the query and body SIDs.
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  test('leaves fields without a SID pattern alone, whatever their name', async () => {
+    const { fetch, requests } = recordingFetch();
+    const untypedGet = testClient(fetch).GET as (path: string, init: object) => Promise<unknown>;
+    await untypedGet('/v1/Workspaces/{WorkspaceSid}/Tasks', {
+      params: {
+        path: { WorkspaceSid: WORKSPACE_SID },
+        query: { TaskQueueName: 'support', constructor: 'x', toString: 'y' },
+      },
+    });
+    expect(requests).toHaveLength(1);
   });
 
   test('accepts channel unique names where a channel SID may be given', async () => {
