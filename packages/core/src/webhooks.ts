@@ -22,13 +22,15 @@ async function hmacKey(authToken: string): Promise<CryptoKey> {
 
 /**
  * The text Twilio signs: the full URL, then for each parameter name in sorted order the name
- * followed by its value (a repeated name contributes name + value once per value, values sorted).
+ * followed by its value; a repeated name contributes name + value once per distinct value, values
+ * sorted.
  */
 function signedText(url: string, params: WebhookParams): string {
   let text = url;
   for (const name of Object.keys(params).sort()) {
-    const value = params[name] ?? [];
-    for (const each of Array.isArray(value) ? [...value].sort() : [value]) text += name + each;
+    const value = params[name];
+    if (Array.isArray(value)) for (const each of [...new Set(value)].sort()) text += name + each;
+    else text += name + value;
   }
   return text;
 }
@@ -57,27 +59,153 @@ export async function computeRequestSignature(
   return bytesToBase64(new Uint8Array(mac));
 }
 
-/**
- * Both spellings of a URL's default port: Twilio may have signed `https://host/…` or
- * `https://host:443/…` depending on how the webhook URL was configured.
- */
-function portVariants(url: string): string[] {
-  const match = /^(https?):\/\/([^/?#]*)(.*)$/is.exec(url);
-  if (match === null) return [url];
-  const [, scheme = '', authority = '', rest = ''] = match;
-  const defaultPort = scheme.toLowerCase() === 'https' ? '443' : '80';
+/** A URL cut into its parts without normalising anything, so the signed characters stay as they are. */
+function splitUrl(url: string) {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(url);
+  if (match === null) return undefined;
+  const [prefix, scheme = '', authority = ''] = match;
   const userInfo = authority.slice(0, authority.lastIndexOf('@') + 1);
   const hostPort = authority.slice(userInfo.length);
-  const port = /:(\d*)$/.exec(hostPort);
-  if (port === null) return [url, `${scheme}://${userInfo}${hostPort}:${defaultPort}${rest}`];
-  if (port[1] !== defaultPort) return [url];
-  return [url, `${scheme}://${userInfo}${hostPort.slice(0, port.index)}${rest}`];
+  const portStart = hostPort.indexOf(':', hostPort.lastIndexOf(']') + 1);
+  return {
+    scheme,
+    userInfo,
+    host: portStart === -1 ? hostPort : hostPort.slice(0, portStart),
+    port: portStart === -1 ? '' : hostPort.slice(portStart),
+    rest: url.slice(prefix.length),
+  };
+}
+
+/** The URL without its port, whichever it is: Twilio signs the URL it was configured with. */
+function withoutPort(url: string): string {
+  const parts = splitUrl(url);
+  return parts === undefined ? url : parts.scheme + parts.userInfo + parts.host + parts.rest;
+}
+
+/** The URL with its scheme's default port when it has none. */
+function withDefaultPort(url: string): string {
+  const parts = splitUrl(url);
+  if (parts === undefined || parts.port !== '') return url;
+  const port = parts.scheme.toLowerCase() === 'https://' ? ':443' : ':80';
+  return parts.scheme + parts.userInfo + parts.host + port + parts.rest;
+}
+
+/**
+ * The URLs Twilio may have signed for a received URL, in the order its own helper library tries
+ * them: as received, without and with the port; then normalised by the URL parser (which
+ * percent-encodes some characters), without and with the port, each also with its query string
+ * re-encoded the way Node's legacy `querystring` module does.
+ */
+function signedUrlCandidates(url: string): string[] {
+  const candidates = [withoutPort(url), withDefaultPort(url)];
+  let normalized: string;
+  try {
+    normalized = new URL(url).href;
+  } catch {
+    return candidates;
+  }
+  const bare = withoutPort(normalized);
+  const ported = withDefaultPort(normalized);
+  candidates.push(bare, ported, withLegacyQuery(bare), withLegacyQuery(ported));
+  return [...new Set(candidates)];
+}
+
+/** The URL with its query string parsed and re-encoded as Node's `querystring` does. */
+function withLegacyQuery(url: string): string {
+  const start = url.indexOf('?');
+  if (start === -1 || start === url.length - 1) return url;
+  return `${url.slice(0, start)}?${stringifyLegacyQuery(parseLegacyQuery(url.slice(start + 1)))}`;
+}
+
+/** Most pairs `querystring.parse` reads. */
+const LEGACY_MAX_KEYS = 1000;
+
+/**
+ * `querystring.parse` of Node: `&`-separated pairs, split at the first `=`, `+` as a space,
+ * empty pairs skipped, repeated names gathered in order. An object without prototype keeps its
+ * key order (integer-like names first), which the re-encoding follows.
+ */
+function parseLegacyQuery(query: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = Object.create(null);
+  const pairs = query.split('&');
+  const count = Math.min(pairs.length, LEGACY_MAX_KEYS);
+  for (let index = 0; index < count; index++) {
+    const pair = pairs[index] as string;
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = legacyUnescape(equals === -1 ? pair : pair.slice(0, equals));
+    const value = equals === -1 ? '' : legacyUnescape(pair.slice(equals + 1));
+    const existing = fields[name];
+    if (existing === undefined) fields[name] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else fields[name] = [existing, value];
+  }
+  return fields;
+}
+
+/** `querystring.stringify` of Node; its escaping leaves the same characters as `encodeURIComponent`. */
+function stringifyLegacyQuery(fields: Record<string, string | string[]>): string {
+  const pairs: string[] = [];
+  for (const name of Object.keys(fields)) {
+    const key = `${encodeURIComponent(name)}=`;
+    const value = fields[name] as string | string[];
+    for (const each of Array.isArray(value) ? value : [value]) pairs.push(key + encodeURIComponent(each));
+  }
+  return pairs.join('&');
+}
+
+const HEX_DIGIT = /^[0-9a-fA-F]$/;
+
+/**
+ * `querystring.unescape` of Node: `decodeURIComponent`, or when that fails, every valid `%XX`
+ * decoded to its byte, anything else kept as the low byte of its character, read as UTF-8.
+ */
+function legacyUnescape(text: string): string {
+  const spaced = text.includes('+') ? text.replaceAll('+', '%20') : text;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    const bytes: number[] = [];
+    for (let index = 0; index < spaced.length; index++) {
+      const high = spaced[index + 1] ?? '';
+      const low = spaced[index + 2] ?? '';
+      if (spaced[index] === '%' && HEX_DIGIT.test(high) && HEX_DIGIT.test(low)) {
+        bytes.push(Number.parseInt(high + low, 16));
+        index += 2;
+      } else bytes.push(spaced.charCodeAt(index) & 0xff);
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
+  }
+}
+
+/**
+ * The 20 bytes of a signature written exactly as Twilio writes one (canonical base64 with its
+ * padding, nothing around it), or `undefined`: any other spelling of the same bytes is refused,
+ * as Twilio's own helper, which compares the text, refuses it.
+ */
+function signatureBytes(signature: unknown): Uint8Array<ArrayBuffer> | undefined {
+  if (typeof signature !== 'string' || !/^[A-Za-z0-9+/]{27}=$/.test(signature)) return undefined;
+  const bytes = base64ToBytes(signature);
+  return bytes !== undefined && bytesToBase64(bytes) === signature ? bytes : undefined;
+}
+
+/** Compares two strings in time that depends on their length only. */
+function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let index = 0; index < a.length; index++) difference |= a.charCodeAt(index) ^ b.charCodeAt(index);
+  return difference === 0;
 }
 
 /**
  * Checks an `X-Twilio-Signature` header against the URL and parameters of a webhook request,
- * in constant time (Web Crypto's HMAC verify). The URL is tried with and without its default
- * port. Resolves to `false` for a missing or malformed signature.
+ * in constant time (Web Crypto's HMAC verify), accepting exactly what Twilio's own helper
+ * library (`validateRequest` of the `twilio` package) accepts: the URL is tried as received and as
+ * the URL parser normalises it, each without its port and with the default one (Twilio signs the
+ * URL it was configured with), and with the query re-encoded as Node's `querystring` does; a
+ * repeated parameter counts each distinct value once. The signature must be written exactly as
+ * Twilio writes it (canonical base64, nothing around it). Resolves to `false` for a missing or
+ * malformed signature.
  *
  * @throws {@link TaskRouterValidationError} when `authToken` is empty.
  * @example
@@ -93,9 +221,9 @@ export async function validateRequestSignature(
   params: WebhookParams = {},
 ): Promise<boolean> {
   const key = await hmacKey(authToken);
-  const expected = typeof signature === 'string' && signature !== '' ? base64ToBytes(signature) : undefined;
+  const expected = signatureBytes(signature);
   if (expected === undefined) return false;
-  for (const candidate of portVariants(url)) {
+  for (const candidate of signedUrlCandidates(url)) {
     const text = encoder.encode(signedText(candidate, params));
     if (await globalThis.crypto.subtle.verify('HMAC', key, expected, text)) return true;
   }
@@ -233,7 +361,7 @@ export async function validateWebhookRequest(
   }
   const { body, signature } = received;
   if (bodyHash !== null) {
-    if (typeof body !== 'string' || (await sha256Hex(body)) !== bodyHash.toLowerCase()) return false;
+    if (typeof body !== 'string' || !constantTimeEqual(await sha256Hex(body), bodyHash)) return false;
     return validateRequestSignature(authToken, signature, url);
   }
   const params = typeof body !== 'string' ? body : received.isForm ? decodeForm(body) : {};

@@ -135,7 +135,6 @@ describe.each(cases)('%s', (_, vector) => {
       url.replace('https:', 'http:'),
       url.replace(parsed.pathname, parsed.pathname.toUpperCase()),
       `${url}${parsed.search ? '&' : '?'}extra=1`,
-      url.replace(parsed.host, `${parsed.hostname}:9443`),
       url.replace(parsed.hostname, `evil.${parsed.hostname}`),
     ];
     for (const other of changed)
