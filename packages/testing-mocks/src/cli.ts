@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { CLI_USAGE, CliUsageError, parseCliArguments } from './cli-options.js';
+import { CLI_USAGE, CliUsageError, parseCliArguments } from './adapters/cli-options.js';
 import { createEmulator } from './emulator.js';
 
 async function main(): Promise<void> {

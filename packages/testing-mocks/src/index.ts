@@ -4,33 +4,33 @@
  * (`./vitest`).
  * @packageDocumentation
  */
-export { type ScheduledTimer, VirtualClock } from './clock.js';
-export {
-  createEmulator,
-  type Emulator,
-  type EmulatorInspector,
-  type EmulatorOptions,
-  type EmulatorSeeder,
-  type OperationFormBody,
-  type SeedInput,
-  type SeedValue,
-} from './emulator.js';
-export { EmulatorRequestError, type TwilioErrorBody } from './errors.js';
-export type { EmulatorFaults, FaultRequest } from './faults.js';
+export { type ScheduledTimer, VirtualClock } from './domain/clock.js';
+export { createEmulator } from './emulator.js';
+export type {
+  Emulator,
+  EmulatorInspector,
+  EmulatorOptions,
+  EmulatorSeeder,
+  OperationFormBody,
+  SeedInput,
+  SeedValue,
+} from './emulator/types.js';
+export { EmulatorRequestError, type TwilioErrorBody } from './domain/errors.js';
+export type { EmulatorFaults, FaultRequest } from './rest/faults.js';
 export {
   checkInvariants,
   createInvariantChecker,
   type InvariantChecker,
   type InvariantName,
   type InvariantViolation,
-} from './routing/invariants.js';
-export { runSoak, type SoakOptions, type SoakReport } from './routing/soak.js';
-export type { EmulatorServer, ListenOptions } from './http-server.js';
-export type { InstructionRecord } from './state.js';
-export { createFixtures, type FixturePage, type Fixtures, fixtures } from './fixtures.js';
+} from './verify/invariants.js';
+export { runSoak, type SoakOptions, type SoakReport } from './verify/soak.js';
+export type { EmulatorServer, ListenOptions } from './adapters/http-server.js';
+export type { InstructionRecord } from './domain/state.js';
+export { createFixtures, type FixturePage, type Fixtures, fixtures } from './emulator/fixtures.js';
 export {
   createTwilioHttpClient,
   type TwilioHttpClientOptions,
   type TwilioHttpRequest,
   type TwilioHttpResponse,
-} from './twilio-http-client.js';
+} from './adapters/twilio-http-client.js';

@@ -17,7 +17,7 @@
  * @packageDocumentation
  */
 import { type HttpHandler, http } from 'msw';
-import type { Emulator } from './emulator.js';
+import type { Emulator } from './emulator/types.js';
 
 /** Options of {@link taskRouterHandlers}. */
 export interface TaskRouterHandlerOptions {

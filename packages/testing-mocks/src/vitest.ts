@@ -17,7 +17,8 @@
  * @packageDocumentation
  */
 import { afterEach, beforeEach } from 'vitest';
-import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
+import { createEmulator } from './emulator.js';
+import type { Emulator, EmulatorOptions } from './emulator/types.js';
 
 /**
  * Registers hooks that create an emulator before each test of the current file or `describe`

@@ -6,7 +6,8 @@ import {
   type WireRequest,
 } from '@taskrouter/core';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.js';
+import { createEmulator } from '../src/index.js';
+import type { Emulator } from '../src/emulator/types.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { storeOf } from '../src/emulator.js';
-import { eventSid, findEvent } from '../src/event-log.js';
+import { eventSid, findEvent } from '../src/domain/event-log.js';
 import { scenario } from './routing-helpers.js';
+import { stateOf } from '../src/emulator/internals.js';
 
 describe('the event log', () => {
   test('events of an unchanged task share one snapshot of it; a change makes a new one', async () => {
@@ -9,7 +9,7 @@ describe('the event log', () => {
     const queue = await s.queue();
     const workflow = await s.defaultWorkflow(queue.sid);
     const task = await s.task(workflow.sid);
-    const state = storeOf(s.emulator).workspaces.get(s.sid)!;
+    const state = stateOf(s.emulator).workspaces.get(s.sid)!;
     const ofTask = () => state.events.filter((event) => event.task?.task.sid === task.sid);
     // workflow.entered (before the queue), then task-queue.entered, task.created, workflow.target-matched.
     const [entered, queued, created, matched] = ofTask();
@@ -30,7 +30,7 @@ describe('the event log', () => {
 
   test('event SIDs are derived from the workspace and the sequence, and found again', async () => {
     const s = await scenario();
-    const state = storeOf(s.emulator).workspaces.get(s.sid)!;
+    const state = stateOf(s.emulator).workspaces.get(s.sid)!;
     for (const event of state.events) {
       const sid = eventSid(state, event);
       expect(sid).toMatch(/^EV[0-9a-f]{32}$/);

@@ -1,4 +1,5 @@
-import { createEmulator, type Emulator, type EmulatorOptions } from '../src/index.js';
+import { createEmulator } from '../src/index.js';
+import type { Emulator, EmulatorOptions } from '../src/emulator/types.js';
 
 /** One answer of the emulator, with its JSON body parsed. */
 export interface ApiAnswer {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createTaskRouterClient } from '@taskrouter/core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { CliUsageError, parseCliArguments } from '../src/cli-options.js';
+import { CliUsageError, parseCliArguments } from '../src/adapters/cli-options.js';
 import { createEmulator } from '../src/index.js';
 
 describe('HTTP server', () => {

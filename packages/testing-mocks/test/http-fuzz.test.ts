@@ -1,7 +1,8 @@
 import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEmulator, type Emulator, type EmulatorServer } from '../src/index.js';
+import { createEmulator, type EmulatorServer } from '../src/index.js';
+import type { Emulator } from '../src/emulator/types.js';
 
 // Thousands of malformed requests over real HTTP. Each must get a Twilio-shaped 4xx; afterwards
 // the emulator's state must be exactly what it was, and it must still answer normally.

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { RequestContext } from '../src/context.js';
-import { listPage } from '../src/paging.js';
-import { decodeParams, Params } from '../src/params.js';
-import { SeqMap } from '../src/seq-map.js';
+import type { RequestContext } from '../src/rest/context.js';
+import { listPage } from '../src/rest/paging.js';
+import { decodeParams, Params } from '../src/rest/params.js';
+import { SeqMap } from '../src/domain/seq-map.js';
 import { setup, workspaceWith } from './helpers.js';
 
 interface Item {

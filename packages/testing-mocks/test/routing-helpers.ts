@@ -1,5 +1,5 @@
-import type { EmulatorOptions } from '../src/index.js';
 import { type ApiAnswer, setup } from './helpers.js';
+import type { EmulatorOptions } from '../src/emulator/types.js';
 
 type Params = Record<string, string | number | boolean | string[]>;
 

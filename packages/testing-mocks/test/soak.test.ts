@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { checkInvariants, createInvariantChecker, runSoak } from '../src/index.js';
-import { storeOf } from '../src/emulator.js';
 import { scenario } from './routing-helpers.js';
+import { stateOf } from '../src/emulator/internals.js';
 
 /** A workspace with one available worker holding an accepted task. */
 async function busyWorker() {
@@ -13,7 +13,7 @@ async function busyWorker() {
   const task = await s.task(workflow.sid);
   const [offer] = await s.reservations(task.sid);
   await s.answer(task.sid, offer!.sid, { ReservationStatus: 'accepted' });
-  const state = storeOf(s.emulator).workspaces.get(s.sid)!;
+  const state = stateOf(s.emulator).workspaces.get(s.sid)!;
   return { s, workflow, alice, task, state, reservation: state.reservations.get(offer!.sid)! };
 }
 
@@ -69,7 +69,8 @@ describe('soak', () => {
       }),
       { seed: 20_300_101, numRuns: 3 },
     );
-  });
+    // Three runs of 2,000 steps: well within a minute even on a busy machine.
+  }, 60_000);
 
   test('the same seed replays the same run', async () => {
     const [first, second] = [await runSoak({ seed: 7, steps: 300 }), await runSoak({ seed: 7, steps: 300 })];

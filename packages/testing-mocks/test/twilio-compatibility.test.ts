@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEmulator, createTwilioHttpClient, type Emulator, type EmulatorServer } from '../src/index.js';
+import { createEmulator, createTwilioHttpClient, type EmulatorServer } from '../src/index.js';
+import type { Emulator } from '../src/emulator/types.js';
 
 type TwilioClient = ReturnType<typeof twilio>;
 

@@ -5,8 +5,8 @@
  * them has been answered and never make it fail.
  */
 import { computeRequestSignature } from '@taskrouter/core';
-import { eventData, eventDescription, eventSid } from '../event-log.js';
-import type { EventRecord, ReservationRecord, Store, WorkspaceState } from '../state.js';
+import { eventData, eventDescription, eventSid } from '../domain/event-log.js';
+import type { EventRecord, ReservationRecord, Store, WorkspaceState } from '../domain/state.js';
 import type { AssignmentInstruction } from './workspace-router.js';
 
 /** How long TaskRouter waits for an assignment callback's answer before trying the fallback URL. */

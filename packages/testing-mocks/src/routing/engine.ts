@@ -7,7 +7,7 @@ import type {
   TaskRecord,
   WorkerRecord,
   WorkspaceState,
-} from '../state.js';
+} from '../domain/state.js';
 import type { CallbackDeliveries } from './callbacks.js';
 import { WorkspaceRouter } from './workspace-router.js';
 

@@ -1,5 +1,5 @@
-import type { ScheduledTimer, VirtualClock } from '../clock.js';
-import type { TaskRecord } from '../state.js';
+import type { ScheduledTimer, VirtualClock } from '../domain/clock.js';
+import type { TaskRecord } from '../domain/state.js';
 import { SortedBag } from './sorted-bag.js';
 
 /** How long TaskRouter keeps a completed or canceled task before deleting it. */

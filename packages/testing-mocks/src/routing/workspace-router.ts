@@ -14,9 +14,8 @@ import {
   listExpressionKeys,
   type OrderByClause,
 } from '@taskrouter/workflow-builder';
-import type { ScheduledTimer } from '../clock.js';
-import { touch } from '../context.js';
-import type { EventSource } from '../event-log.js';
+import type { ScheduledTimer } from '../domain/clock.js';
+import type { EventSource } from '../domain/event-log.js';
 import {
   acceptReservation,
   addWorkerCallSid,
@@ -28,9 +27,7 @@ import {
   recordTaskEvent,
   rejectReservation,
   removeTask,
-} from '../lifecycle.js';
-import { isQueueMember, workerScopes } from '../resources/shared.js';
-import { DEFAULT_TASK_RESERVATION_TIMEOUT } from '../resources/workflows.js';
+} from '../domain/lifecycle.js';
 import type {
   ReservationRecord,
   StateChange,
@@ -39,9 +36,12 @@ import type {
   TaskRecord,
   WorkerRecord,
   WorkspaceState,
-} from '../state.js';
+} from '../domain/state.js';
 import { SortedBag } from './sorted-bag.js';
 import { TaskRemovals } from './task-removals.js';
+import { DEFAULT_TASK_RESERVATION_TIMEOUT } from '../domain/workflow-configuration.js';
+import { isQueueMember, workerScopes } from '../domain/workers.js';
+import { touch } from '../domain/state.js';
 
 /** Pending → reserved cycles after which TaskRouter gives up on a task. */
 export const MAX_ASSIGNMENT_COUNT = 1000;

@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_REQUEST_TIMEOUT, type ListenOptions } from './http-server.js';
+
+/** The emulator options the command line sets (a subset of `createEmulator`'s options). */
+export interface CliEmulatorSettings {
+  readonly accountSid?: string;
+  readonly authToken?: string;
+  readonly acceptAnyCredentials?: boolean;
+}
+
+/** What the `taskrouter-mock` command line asks for. */
+export interface CliSettings {
+  readonly emulator: CliEmulatorSettings;
+  /** Where to listen, plus the timeouts given on the command line (the others keep their defaults). */
+  readonly listen: Required<Pick<ListenOptions, 'port' | 'host'>> &
+    Pick<ListenOptions, 'requestTimeout' | 'headersTimeout' | 'keepAliveTimeout'>;
+  readonly help: boolean;
+}
+
+/** Usage text of `taskrouter-mock`. */
+export const CLI_USAGE = `Usage: taskrouter-mock [options]
+
+Serves an in-memory TaskRouter v1 emulator over HTTP.
+
+Options:
+  --port <n>            TCP port, 0 for any free port (default 0)
+  --host <address>      interface to bind (default 127.0.0.1)
+  --account-sid <AC…>   account to accept (default: $TWILIO_ACCOUNT_SID)
+  --auth-token <token>  auth token to accept (default: $TWILIO_AUTH_TOKEN)
+  --request-timeout <ms>
+                        time a client has to send a whole request, else 408 (default 30000)
+  --headers-timeout <ms>
+                        time a client has to send a request's headers, at most the
+                        request timeout (default 10000, or the request timeout if lower)
+  --keep-alive-timeout <ms>
+                        time an idle keep-alive connection stays open (default 5000)
+  -h, --help            show this help
+
+Without an account SID and auth token, any Basic credentials are accepted.`;
+
+/** Thrown for command lines the CLI cannot run with. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+/** Reads the command line and environment into emulator and server settings. */
+export function parseCliArguments(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliSettings {
+  let values: Record<string, string | boolean | undefined>;
+  // `pnpm mock -- --port 4010` hands the separator on; options follow it.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'account-sid': { type: 'string' },
+        'auth-token': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'headers-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+  const portText = (values.port as string | undefined) ?? '0';
+  const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65_535) {
+    throw new CliUsageError(`--port must be an integer from 0 to 65535, got '${portText}'`);
+  }
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  if (host === '') throw new CliUsageError('--host must not be empty');
+  const accountSid = (values['account-sid'] as string | undefined) || env.TWILIO_ACCOUNT_SID || undefined;
+  const authToken = (values['auth-token'] as string | undefined) || env.TWILIO_AUTH_TOKEN || undefined;
+  if ((accountSid === undefined) !== (authToken === undefined)) {
+    throw new CliUsageError(
+      'give both an account SID and an auth token (--account-sid/--auth-token or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN), or neither',
+    );
+  }
+  if (accountSid !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
+    throw new CliUsageError(`--account-sid must be AC followed by 32 hex digits, got '${accountSid}'`);
+  }
+  const emulator: CliEmulatorSettings =
+    accountSid === undefined ? { acceptAnyCredentials: true } : { accountSid, authToken: authToken! };
+  const listen: CliSettings['listen'] = { port, host };
+  const requestTimeout = milliseconds('request-timeout', values['request-timeout']);
+  const headersTimeout = milliseconds('headers-timeout', values['headers-timeout']);
+  const keepAliveTimeout = milliseconds('keep-alive-timeout', values['keep-alive-timeout']);
+  if (requestTimeout !== undefined) listen.requestTimeout = requestTimeout;
+  if (headersTimeout !== undefined) {
+    const limit = requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+    if (headersTimeout > limit) {
+      throw new CliUsageError(
+        `--headers-timeout must not exceed the request timeout (${limit} ms), got ${headersTimeout}`,
+      );
+    }
+    listen.headersTimeout = headersTimeout;
+  }
+  if (keepAliveTimeout !== undefined) listen.keepAliveTimeout = keepAliveTimeout;
+  return { emulator, listen, help: values.help === true };
+}
+
+/** A timeout flag's value: whole milliseconds above 0, written in digits. */
+function milliseconds(flag: string, value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const parsed = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new CliUsageError(`--${flag} must be a whole number of milliseconds above 0, got '${text}'`);
+  }
+  return parsed;
+}

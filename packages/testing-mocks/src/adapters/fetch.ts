@@ -1,0 +1,100 @@
+/**
+ * The emulator as a `fetch`: requests answered in-process, without sockets, plus `@taskrouter/core`'s
+ * direct send, which skips building a `Request` and reading body streams.
+ */
+import { DIRECT_SEND, type DirectSend, type WireRequest } from '@taskrouter/core';
+import {
+  answerFor,
+  answerHeaders,
+  type IncomingCall,
+  MAX_BODY_BYTES,
+  type OutgoingAnswer,
+  tooLarge,
+} from '../rest/dispatch.js';
+
+/** A `fetch` that hands every call to `answer`; it also offers core's `DIRECT_SEND`. */
+export function createFetchAdapter(
+  answer: (call: IncomingCall) => OutgoingAnswer,
+): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const call = plainCall(input, init) ?? (await readRequest(new Request(input, init)));
+    return toResponse(call === null ? answerFor(tooLarge()) : answer(call));
+  };
+  // Core's client sends through this instead: no Request to build, no body stream to read.
+  const directSend: DirectSend = (request) => {
+    const answered = answer(wireCall(request));
+    const response = new Response(null, { status: answered.status, headers: answerHeaders(answered) });
+    return { answer: Promise.resolve({ response, text: answered.body ?? '' }), cancel: () => {} };
+  };
+  Object.defineProperty(fetch, DIRECT_SEND, { value: directSend });
+  return fetch;
+}
+
+/**
+ * The call described by a URL and a plain `init` (string, URLSearchParams or no body), read
+ * without building a Request; undefined when only a Request can interpret the arguments.
+ */
+function plainCall(input: RequestInfo | URL, init: RequestInit | undefined): IncomingCall | undefined {
+  if (input instanceof Request) return undefined;
+  const body = init?.body;
+  if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof URLSearchParams)) {
+    return undefined;
+  }
+  const headers = init?.headers;
+  const header = (name: string): string | null => {
+    if (headers === undefined) return null;
+    if (headers instanceof Headers) return headers.get(name);
+    const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+    const found = entries.find(([key]) => key.toLowerCase() === name);
+    return found === undefined ? null : found[1];
+  };
+  const text = body === undefined || body === null ? null : String(body);
+  return {
+    method: (init?.method ?? 'GET').toUpperCase(),
+    url: new URL(input),
+    authorization: header('authorization'),
+    ifMatch: header('if-match'),
+    contentType:
+      header('content-type') ??
+      (body instanceof URLSearchParams ? 'application/x-www-form-urlencoded' : null),
+    body: text,
+    sourceIpAddress: '127.0.0.1',
+  };
+}
+
+/** The call a client hands to the emulator's direct send (header names arrive in lower case). */
+function wireCall(request: WireRequest): IncomingCall {
+  const { headers, body } = request;
+  return {
+    method: request.method,
+    url: new URL(request.url),
+    authorization: headers.authorization ?? null,
+    ifMatch: headers['if-match'] ?? null,
+    contentType: headers['content-type'] ?? null,
+    body: body === undefined ? null : typeof body === 'string' ? body : new TextDecoder().decode(body),
+    sourceIpAddress: '127.0.0.1',
+  };
+}
+
+/** Reads a Request into a call; null when its declared body is over the limit. */
+async function readRequest(request: Request): Promise<IncomingCall | null> {
+  const headers = request.headers;
+  let body: string | null = null;
+  if (request.body !== null) {
+    if (Number(headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return null;
+    body = await request.text();
+  }
+  return {
+    method: request.method,
+    url: new URL(request.url),
+    authorization: headers.get('authorization'),
+    ifMatch: headers.get('if-match'),
+    contentType: headers.get('content-type'),
+    body,
+    sourceIpAddress: '127.0.0.1',
+  };
+}
+
+function toResponse(answer: OutgoingAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: answerHeaders(answer) });
+}

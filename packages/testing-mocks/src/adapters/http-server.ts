@@ -1,0 +1,233 @@
+import { createServer, type IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { EmulatorRequestError } from '../domain/errors.js';
+import {
+  answerFor,
+  answerHeaders,
+  type IncomingCall,
+  MAX_BODY_BYTES,
+  type OutgoingAnswer,
+  tooLarge,
+} from '../rest/dispatch.js';
+
+/** Where {@link Emulator.listen} binds, and how long it waits for slow clients. */
+export interface ListenOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; defaults to `127.0.0.1`. */
+  host?: string;
+  /**
+   * Milliseconds a client has to send a whole request, body included (default 30,000). A request
+   * still incomplete then is answered `408` and its connection closed.
+   */
+  requestTimeout?: number;
+  /** Milliseconds a client has to send a request's headers (default 10,000, at most `requestTimeout`). */
+  headersTimeout?: number;
+  /** Milliseconds an idle keep-alive connection stays open between requests (default 5,000). */
+  keepAliveTimeout?: number;
+}
+
+/** Default of {@link ListenOptions.requestTimeout}. */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
+const DEFAULT_HEADERS_TIMEOUT = 10_000;
+const DEFAULT_KEEP_ALIVE_TIMEOUT = 5_000;
+
+/** A timeout option in milliseconds: a positive integer. */
+function timeoutOption(name: keyof ListenOptions, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`listen({ ${name} }): must be a whole number of milliseconds above 0, got ${value}`);
+  }
+  return value;
+}
+
+/** A running HTTP server in front of an emulator. */
+export interface EmulatorServer {
+  /** Base URL clients use, e.g. `http://127.0.0.1:43117`. */
+  readonly url: string;
+  /** Stops accepting connections and closes open ones. */
+  close(): Promise<void>;
+}
+
+/** Serves `answer` over HTTP until closed. */
+export async function startHttpServer(
+  answer: (call: IncomingCall) => OutgoingAnswer,
+  options: ListenOptions = {},
+): Promise<EmulatorServer> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError(`listen({ port }): port must be an integer from 0 to 65535, got ${port}`);
+  }
+  const requestTimeout = timeoutOption('requestTimeout', options.requestTimeout, DEFAULT_REQUEST_TIMEOUT);
+  const headersTimeout = timeoutOption(
+    'headersTimeout',
+    options.headersTimeout,
+    Math.min(DEFAULT_HEADERS_TIMEOUT, requestTimeout),
+  );
+  if (headersTimeout > requestTimeout) {
+    throw new RangeError(
+      `listen({ headersTimeout }): must not exceed requestTimeout (${requestTimeout} ms), got ${headersTimeout}`,
+    );
+  }
+  const keepAliveTimeout = timeoutOption(
+    'keepAliveTimeout',
+    options.keepAliveTimeout,
+    DEFAULT_KEEP_ALIVE_TIMEOUT,
+  );
+  const serverOptions = {
+    requestTimeout,
+    headersTimeout,
+    keepAliveTimeout,
+    // Node looks for overdue requests on this period (30 s by default): a quarter of the shorter
+    // timeout keeps the answer close to the deadline without polling for nothing.
+    connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeout / 4))),
+  };
+  const timedOut = `the request did not arrive in full in time (headers within ${headersTimeout} ms, the whole request within ${requestTimeout} ms)`;
+  const server = createServer(serverOptions, (request, response) => {
+    readBody(request).then(
+      (body) => respond(response, answerRequest(answer, request, body)),
+      (error: unknown) => {
+        const failure =
+          error instanceof EmulatorRequestError
+            ? error
+            : new EmulatorRequestError(400, 20001, 'Unreadable request body');
+        response.setHeader('Connection', 'close');
+        respond(response, answerFor(failure));
+      },
+    );
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    answerUnparsable(error, socket, timedOut),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const printedHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${printedHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function answerRequest(
+  answer: (call: IncomingCall) => OutgoingAnswer,
+  request: IncomingMessage,
+  body: string | null,
+): OutgoingAnswer {
+  const host = request.headers.host ?? `${request.socket.localAddress}:${request.socket.localPort}`;
+  // URL parsing would resolve `/Workspaces/../..` silently; a path is never meant to climb.
+  if (DOT_SEGMENT.test((request.url ?? '/').split('?')[0] ?? '')) {
+    return answerFor(
+      new EmulatorRequestError(
+        400,
+        20001,
+        `Malformed request target ${request.url}: '.' and '..' segments are not allowed`,
+      ),
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(request.url ?? '/', `http://${host}`);
+  } catch {
+    return answerFor(new EmulatorRequestError(400, 20001, `Malformed request target ${request.url}`));
+  }
+  return answer({
+    method: request.method ?? 'GET',
+    url,
+    authorization: request.headers.authorization ?? null,
+    ifMatch: headerValue(request.headers['if-match']),
+    contentType: request.headers['content-type'] ?? null,
+    body,
+    sourceIpAddress: request.socket.remoteAddress ?? '',
+  });
+}
+
+/** A `.` or `..` path segment, also percent-encoded. */
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
+/**
+ * Answers a request Node's HTTP parser refused (an unknown method, oversized headers…) or gave up
+ * on (too slow: `timedOut` says why) with a Twilio-shaped error instead of Node's bare status
+ * line, then closes the connection.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex, timedOut: string): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const failure =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new EmulatorRequestError(408, 20408, `Request Timeout: ${timedOut}`)
+      : new EmulatorRequestError(
+          error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400,
+          20001,
+          `Malformed HTTP request (${error.code ?? 'unreadable'})`,
+        );
+  const answer = answerFor(failure);
+  const headers = Object.entries(answerHeaders(answer)).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n${headers.join('')}` +
+      `Content-Length: ${Buffer.byteLength(answer.body ?? '')}\r\nConnection: close\r\n\r\n${answer.body}`,
+  );
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Decodes strictly: bytes that are not UTF-8 are refused rather than turned into U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function readBody(request: IncomingMessage): Promise<string | null> {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'DELETE') {
+    request.resume();
+    return Promise.resolve(null);
+  }
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    request.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      try {
+        resolve(utf8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new EmulatorRequestError(400, 20001, 'Request body is not valid UTF-8'));
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+function respond(response: ServerResponse, answer: OutgoingAnswer): void {
+  if (response.headersSent) return;
+  const headers: Record<string, string | number> = answerHeaders(answer);
+  if (answer.body !== null) headers['Content-Length'] = Buffer.byteLength(answer.body);
+  response.writeHead(answer.status, headers);
+  response.end(answer.body ?? undefined);
+}

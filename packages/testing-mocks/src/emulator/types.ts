@@ -1,0 +1,159 @@
+/**
+ * The public types of the emulator: its options, seeding and inspection helpers, and the
+ * emulator itself.
+ */
+import type { OperationId, operations, Schemas } from '@taskrouter/core';
+import type { EmulatorFaults } from '../rest/faults.js';
+import type { EmulatorServer, ListenOptions } from '../adapters/http-server.js';
+import type { InstructionRecord } from '../domain/state.js';
+import type { VirtualClock } from '../domain/clock.js';
+/** Options of {@link createEmulator}. */
+export interface EmulatorOptions {
+  /** Account the emulator belongs to (`AC…`); a random one when omitted. */
+  accountSid?: string;
+  /** Auth token it accepts; a random one when omitted. */
+  authToken?: string;
+  /** Base URL of the seeding and inspection helpers' answers; defaults to TaskRouter's own. */
+  baseUrl?: string;
+  /** What the virtual clock shows at first; defaults to the real current time. */
+  startTime?: Date;
+  /** Accept any Basic credentials instead of only {@link Emulator.credentials}. */
+  acceptAnyCredentials?: boolean;
+  /**
+   * How time passes. `'virtual'`: only {@link VirtualClock.advance} moves it, so timeouts fire
+   * exactly when a test says. `'real'`: it follows wall time and timers fire on their own. When
+   * left out the clock is virtual until {@link Emulator.listen} starts a server, which switches
+   * it to real time.
+   */
+  clock?: 'virtual' | 'real';
+  /**
+   * The fetch that delivers event and assignment callbacks; defaults to `globalThis.fetch` at
+   * delivery time. Pass a function to capture callbacks in tests and answer them.
+   */
+  callbackFetch?: typeof globalThis.fetch;
+  /** Failures to inject on purpose, such as `429` answers to test a client's retries. */
+  faults?: EmulatorFaults;
+}
+
+/** A value the seeding helpers encode into a form field. */
+export type SeedValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | readonly string[]
+  | { readonly [key: string]: unknown };
+
+/** The form fields of an operation's request body, as the spec declares them. */
+export type OperationFormBody<Op extends OperationId> = operations[Op] extends {
+  requestBody?: { content: { 'application/x-www-form-urlencoded': infer Body } };
+}
+  ? Body
+  : never;
+
+/**
+ * Parameters of a create operation with their PascalCase names; values may be plain JSON for
+ * `Attributes` and `Configuration`, numbers, booleans, dates or string lists.
+ */
+export type SeedInput<Op extends OperationId> = { [Key in keyof OperationFormBody<Op>]?: SeedValue };
+
+/**
+ * Creates resources directly, through the same validation as the REST API, without HTTP or
+ * credentials. Invalid input throws {@link EmulatorRequestError} with the API's message.
+ */
+export interface EmulatorSeeder {
+  /** A workspace (name defaults to `Workspace <n>`). */
+  workspace(input?: SeedInput<'CreateWorkspace'>): Schemas['taskrouter.v1.workspace'];
+  /** An activity (name defaults to `Activity <n>`). */
+  activity(
+    workspaceSid: string,
+    input?: SeedInput<'CreateActivity'>,
+  ): Schemas['taskrouter.v1.workspace.activity'];
+  /** A task channel (names default to `channel<n>`). */
+  taskChannel(
+    workspaceSid: string,
+    input?: SeedInput<'CreateTaskChannel'>,
+  ): Schemas['taskrouter.v1.workspace.task_channel'];
+  /** A task queue (name defaults to `Queue <n>`). */
+  taskQueue(
+    workspaceSid: string,
+    input?: SeedInput<'CreateTaskQueue'>,
+  ): Schemas['taskrouter.v1.workspace.task_queue'];
+  /** A worker (name defaults to `Worker <n>`). */
+  worker(workspaceSid: string, input?: SeedInput<'CreateWorker'>): Schemas['taskrouter.v1.workspace.worker'];
+  /** A workflow; `Configuration` is required (name defaults to `Workflow <n>`). */
+  workflow(
+    workspaceSid: string,
+    input: SeedInput<'CreateWorkflow'>,
+  ): Schemas['taskrouter.v1.workspace.workflow'];
+  /** A task. */
+  task(workspaceSid: string, input?: SeedInput<'CreateTask'>): Schemas['taskrouter.v1.workspace.task'];
+  /**
+   * A pending reservation of a pending or reserved task for a worker, as routing would make it.
+   * Useful to test reservation handling code.
+   */
+  reservation(
+    workspaceSid: string,
+    input: { taskSid: string; workerSid: string },
+  ): Schemas['taskrouter.v1.workspace.task.task_reservation'];
+}
+
+/** Reads the emulator's state as API bodies, unpaged and without time windows. */
+export interface EmulatorInspector {
+  /** Every workspace. */
+  workspaces(): Schemas['taskrouter.v1.workspace'][];
+  /** The workspace's activities. */
+  activities(workspaceSid: string): Schemas['taskrouter.v1.workspace.activity'][];
+  /** The workspace's task channels. */
+  taskChannels(workspaceSid: string): Schemas['taskrouter.v1.workspace.task_channel'][];
+  /** The workspace's task queues. */
+  taskQueues(workspaceSid: string): Schemas['taskrouter.v1.workspace.task_queue'][];
+  /** The workspace's workers. */
+  workers(workspaceSid: string): Schemas['taskrouter.v1.workspace.worker'][];
+  /** One worker's channels. */
+  workerChannels(
+    workspaceSid: string,
+    workerSid: string,
+  ): Schemas['taskrouter.v1.workspace.worker.worker_channel'][];
+  /** The workspace's workflows. */
+  workflows(workspaceSid: string): Schemas['taskrouter.v1.workspace.workflow'][];
+  /** The workspace's tasks, in every status. */
+  tasks(workspaceSid: string): Schemas['taskrouter.v1.workspace.task'][];
+  /** The workspace's reservations, as seen below their tasks. */
+  reservations(workspaceSid: string): Schemas['taskrouter.v1.workspace.task.task_reservation'][];
+  /** Every recorded event, oldest first. */
+  events(workspaceSid: string): Schemas['taskrouter.v1.workspace.event'][];
+  /** Instructions (conference, dequeue, call, redirect, supervise…) sent for a reservation. */
+  instructions(workspaceSid: string, reservationSid: string): InstructionRecord[];
+}
+
+/** A stateful in-memory TaskRouter. */
+export interface Emulator {
+  /**
+   * A `fetch` that answers TaskRouter requests in-process, without sockets. It also offers
+   * `@taskrouter/core`'s `DIRECT_SEND`, so a core client given this fetch sends without building a
+   * `Request` or reading body streams.
+   */
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /** Base URL of answers built without a request (seeding, inspection). */
+  readonly baseUrl: string;
+  /** Credentials the emulator accepts. */
+  readonly credentials: { readonly accountSid: string; readonly authToken: string };
+  /** Virtual time: `now()`, `advance(ms)`. */
+  readonly clock: VirtualClock;
+  /** Creates resources directly, with the API's validation. */
+  readonly seed: EmulatorSeeder;
+  /** Reads the whole state as API bodies. */
+  readonly inspect: EmulatorInspector;
+  /** Forgets every workspace and pending timer. Credentials, clock time and servers stay. */
+  reset(): void;
+  /**
+   * Resolves once every callback delivery has finished and its answer has been acted on,
+   * including deliveries those answers caused.
+   */
+  idle(): Promise<void>;
+  /** Starts a real HTTP server on this emulator's state. */
+  listen(options?: ListenOptions): Promise<EmulatorServer>;
+  /** Closes every server started by {@link Emulator.listen}. */
+  close(): Promise<void>;
+}

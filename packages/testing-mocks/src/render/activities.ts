@@ -1,0 +1,17 @@
+/** The activity's JSON body. */
+import type { ActivityRecord, WorkspaceState } from '../domain/state.js';
+import { isoDate, links } from './format.js';
+export function renderActivity(workspace: WorkspaceState, activity: ActivityRecord, origin: string) {
+  const url = `${origin}${workspace.path}/Activities/${activity.sid}`;
+  return {
+    account_sid: workspace.record.accountSid,
+    available: activity.available,
+    date_created: isoDate(activity.created),
+    date_updated: isoDate(activity.updated),
+    friendly_name: activity.friendlyName,
+    sid: activity.sid,
+    workspace_sid: workspace.sid,
+    url,
+    links: links(origin + workspace.path, { workspace: '' }),
+  };
+}

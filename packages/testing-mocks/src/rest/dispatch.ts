@@ -1,0 +1,261 @@
+import { type OperationId, operationTable } from '@taskrouter/core';
+import type { OperationHandler, Reply, RequestContext } from './context.js';
+import { EmulatorRequestError, notFound } from '../domain/errors.js';
+import type { RateLimiter } from './faults.js';
+import { checkSidFilters, decodeParams, Params, SID_FILTERS, type SidFilters } from './params.js';
+import { activityHandlers } from './handlers/activities.js';
+import { eventHandlers } from './handlers/events.js';
+import { reservationHandlers } from './handlers/reservations.js';
+import { statisticsHandlers } from './handlers/statistics.js';
+import { taskChannelHandlers } from './handlers/task-channels.js';
+import { taskQueueHandlers } from './handlers/task-queues.js';
+import { taskHandlers } from './handlers/tasks.js';
+import { workerHandlers } from './handlers/workers.js';
+import { workflowHandlers } from './handlers/workflows.js';
+import { workspaceHandlers } from './handlers/workspaces.js';
+import { Router } from './router.js';
+import type { Store } from '../domain/state.js';
+
+/** Largest request body the emulator reads, in bytes. */
+export const MAX_BODY_BYTES = 1_048_576;
+
+/** Every operation of the spec, each with its handler; the type proves none is missing. */
+const HANDLERS: Record<OperationId, OperationHandler> = {
+  ...workspaceHandlers,
+  ...activityHandlers,
+  ...taskChannelHandlers,
+  ...taskQueueHandlers,
+  ...workerHandlers,
+  ...workflowHandlers,
+  ...taskHandlers,
+  ...reservationHandlers,
+  ...eventHandlers,
+  ...statisticsHandlers,
+};
+
+const router = new Router();
+
+/** Only the events list filters by the listed items' own SID. */
+const EVENT_SID_FILTERS: SidFilters = new Map([...SID_FILTERS, ['Sid', ['EV']]]);
+
+/** A request reduced to what the emulator reads, whatever transport carried it. */
+export interface IncomingCall {
+  readonly method: string;
+  /** Absolute URL as the client sent it. */
+  readonly url: URL;
+  readonly authorization: string | null;
+  readonly ifMatch: string | null;
+  readonly contentType: string | null;
+  readonly body: string | null;
+  readonly sourceIpAddress: string;
+}
+
+/** The answer, before a transport writes it. */
+export interface OutgoingAnswer {
+  readonly status: number;
+  /** JSON text, or null for an empty body (204). */
+  readonly body: string | null;
+  readonly etag?: string;
+  readonly allow?: string;
+  /** Seconds to wait before trying again (rate-limited answers). */
+  readonly retryAfter?: number;
+}
+
+/**
+ * Rate-limit headers TaskRouter documents on every answer. Their values are fixed: the emulator
+ * limits nothing unless its faults say so, and then reports none left.
+ */
+const RATE_LIMIT_LIMIT = '100';
+const RATE_LIMIT_CONFIG = 'default';
+
+/** The headers of an answer, whatever transport writes it. */
+export function answerHeaders(answer: OutgoingAnswer): Record<string, string> {
+  const headers: Record<string, string> = {
+    'X-Rate-Limit-Limit': RATE_LIMIT_LIMIT,
+    'X-Rate-Limit-Remaining': answer.status === 429 ? '0' : '99',
+    'X-Rate-Limit-Config': RATE_LIMIT_CONFIG,
+  };
+  if (answer.body !== null) headers['Content-Type'] = 'application/json';
+  if (answer.etag !== undefined) headers.ETag = answer.etag;
+  if (answer.allow !== undefined) headers.Allow = answer.allow;
+  if (answer.retryAfter !== undefined) headers['Retry-After'] = String(answer.retryAfter);
+  return headers;
+}
+
+/** Which credentials the emulator accepts. */
+export interface CredentialPolicy {
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** Accept any Basic credentials (the CLI without configured credentials). */
+  readonly acceptAny: boolean;
+}
+
+/**
+ * Answers one call: authentication, routing, injected rate limits, body decoding, the operation,
+ * the error mapping.
+ */
+export function dispatch(
+  store: Store,
+  credentials: CredentialPolicy,
+  call: IncomingCall,
+  rateLimiter?: RateLimiter,
+): OutgoingAnswer {
+  try {
+    if (!isAuthorized(credentials, call.authorization)) {
+      throw new EmulatorRequestError(401, 20003, 'Authenticate');
+    }
+    const match = router.match(call.method, call.url.pathname);
+    if (match.kind === 'not-found') throw notFound(call.url.pathname);
+    if (match.kind === 'method-not-allowed') {
+      const error = new EmulatorRequestError(
+        405,
+        20004,
+        `Method ${call.method} not allowed on ${call.url.pathname}; use ${match.allowed.join(' or ')}`,
+      );
+      return { ...answerFor(error), allow: match.allowed.join(', ') };
+    }
+    const retryAfter = rateLimiter?.({
+      method: call.method,
+      path: call.url.pathname,
+      operationId: match.operationId,
+    });
+    if (retryAfter !== undefined) {
+      const error = new EmulatorRequestError(
+        429,
+        20429,
+        `Too Many Requests: the request was not processed; retry after ${retryAfter} seconds`,
+      );
+      return { ...answerFor(error), retryAfter };
+    }
+    const { params, json } = readBody(match.operationId, call);
+    const context: RequestContext = {
+      store,
+      origin: call.url.origin,
+      pathname: call.url.pathname,
+      query: call.url.searchParams,
+      params,
+      path: match.path,
+      ifMatch: call.ifMatch,
+      sourceIpAddress: call.sourceIpAddress,
+      json,
+    };
+    return answerFromReply(HANDLERS[match.operationId](context));
+  } catch (error) {
+    if (error instanceof EmulatorRequestError) return answerFor(error);
+    const message = error instanceof Error ? error.message : String(error);
+    return answerFor(new EmulatorRequestError(500, 20500, `Internal emulator error: ${message}`));
+  }
+}
+
+/** Runs an operation directly, without transport or authentication (used by the seeding helpers). */
+export function invokeOperation(
+  store: Store,
+  origin: string,
+  operationId: OperationId,
+  path: Record<string, string>,
+  values: Map<string, string[]>,
+): Reply {
+  const info = operationTable[operationId];
+  const pathname = info.path.replace(/\{(\w+)\}/g, (_, name: string) => path[name] ?? '');
+  return HANDLERS[operationId]({
+    store,
+    origin,
+    pathname,
+    query: new URLSearchParams(),
+    params: new Params(values),
+    path,
+    ifMatch: null,
+    sourceIpAddress: '127.0.0.1',
+    json: undefined,
+  });
+}
+
+/**
+ * Refuses form-encoded text that URLSearchParams would quietly repair: a `%` not followed by two
+ * hex digits, or escapes whose bytes are not UTF-8 (they would turn into U+FFFD).
+ */
+function checkFormEncoding(text: string, where: string): void {
+  try {
+    decodeURIComponent(text);
+  } catch {
+    const part = text.split('&').find((piece) => {
+      try {
+        decodeURIComponent(piece);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const shown = JSON.stringify((part ?? '').slice(0, 60));
+    throw new EmulatorRequestError(
+      400,
+      20001,
+      `${where} is not valid form encoding: ${shown} has a malformed %-escape or bytes that are not UTF-8`,
+    );
+  }
+}
+
+function readBody(operationId: OperationId, call: IncomingCall): { params: Params; json: unknown } {
+  const info = operationTable[operationId];
+  checkFormEncoding(call.url.search.slice(1), 'The query string');
+  if (info.body === null) {
+    const params = new Params(decodeParams(call.url.searchParams));
+    if (info.method === 'GET') {
+      checkSidFilters(params, operationId === 'ListEvent' ? EVENT_SID_FILTERS : SID_FILTERS);
+    }
+    return { params, json: undefined };
+  }
+  const body = call.body ?? '';
+  if (body.length > MAX_BODY_BYTES / 4 && Buffer.byteLength(body) > MAX_BODY_BYTES) throw tooLarge();
+  const contentType = (call.contentType ?? '').toLowerCase();
+  if (info.body === 'json') {
+    let json: unknown;
+    try {
+      json = body === '' ? undefined : JSON.parse(body);
+    } catch (error) {
+      throw new EmulatorRequestError(
+        400,
+        20001,
+        `Request body is not valid JSON (${(error as Error).message})`,
+      );
+    }
+    return { params: new Params(decodeParams(call.url.searchParams)), json };
+  }
+  if (contentType !== '' && !contentType.startsWith('application/x-www-form-urlencoded')) {
+    throw new EmulatorRequestError(
+      400,
+      20001,
+      `Request body must be application/x-www-form-urlencoded, got ${call.contentType}`,
+    );
+  }
+  checkFormEncoding(body, 'The request body');
+  return { params: new Params(decodeParams(body)), json: undefined };
+}
+
+/** The 413 answer for a body over {@link MAX_BODY_BYTES}. */
+export function tooLarge(): EmulatorRequestError {
+  return new EmulatorRequestError(413, 20413, `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+}
+
+function isAuthorized(credentials: CredentialPolicy, header: string | null): boolean {
+  if (header === null || !/^basic /i.test(header)) return false;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return false;
+  if (credentials.acceptAny) return true;
+  return (
+    decoded.slice(0, colon) === credentials.accountSid && decoded.slice(colon + 1) === credentials.authToken
+  );
+}
+
+/** The Twilio-shaped error answer. */
+export function answerFor(error: EmulatorRequestError): OutgoingAnswer {
+  return { status: error.status, body: JSON.stringify(error.toJSON()) };
+}
+
+function answerFromReply(reply: Reply): OutgoingAnswer {
+  const body = reply.status === 204 ? null : JSON.stringify(reply.body);
+  return reply.etag === undefined
+    ? { status: reply.status, body }
+    : { status: reply.status, body, etag: reply.etag };
+}
