@@ -39,6 +39,7 @@ export const PACKAGE_TARGETS: readonly BundleTarget[] = [
   { id: '@taskrouter/core', source: { reexport: '@taskrouter/core' } },
   { id: '@taskrouter/core/node', source: { reexport: '@taskrouter/core/node' } },
   { id: '@taskrouter/resources', source: { reexport: '@taskrouter/resources' } },
+  { id: '@taskrouter/resources/webhooks', source: { reexport: '@taskrouter/resources/webhooks' } },
   { id: '@taskrouter/workflow-builder', source: { reexport: '@taskrouter/workflow-builder' } },
   { id: '@taskrouter/testing-mocks', source: { reexport: '@taskrouter/testing-mocks' } },
 ];

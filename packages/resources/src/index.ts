@@ -4,7 +4,8 @@
  *
  * Use the {@link TaskRouterClient} class for the classic helper-library shape, or the standalone
  * functions (`workspaces`, `tasks`, ...) on a core client when bundle size matters: each one only
- * pulls in its own resource.
+ * pulls in its own resource. Webhooks (callback parsing, instruction builders, signature checks)
+ * live in `@taskrouter/resources/webhooks`.
  *
  * @packageDocumentation
  */

@@ -7,6 +7,7 @@ import { transform } from 'esbuild';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as resources from '../src/index.js';
+import * as webhooks from '../src/webhooks.js';
 
 const packageDir = new URL('..', import.meta.url);
 
@@ -41,7 +42,7 @@ function docSnippets(): Snippet[] {
 }
 
 /** Everything a snippet may import, by name. */
-const library: Record<string, unknown> = { ...workflowBuilder, ...testingMocks, ...resources };
+const library: Record<string, unknown> = { ...workflowBuilder, ...testingMocks, ...resources, ...webhooks };
 
 /**
  * A fresh emulator with a FIFO workspace, an offline worker and a task reserved for it (through
@@ -92,15 +93,30 @@ async function run(code: string, scope: Record<string, unknown>): Promise<void> 
   await new AsyncFunction(...Object.keys(names), `{\n${script}\n}`)(...Object.values(names));
 }
 
-/** Names exported by the package's entry point, types included. */
-function exportedNames(): string[] {
-  const index = readFileSync(new URL('src/index.ts', packageDir), 'utf8');
-  return [...index.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((block) =>
-    (block[1] ?? '')
-      .split(',')
-      .map((name) => name.replace(/^\s*type\s+/, '').trim())
-      .filter(Boolean),
-  );
+/** The package's entry points: source module and the specifier users import. */
+const ENTRY_POINTS = [
+  { file: 'src/index.ts', module: '../src/index.js', specifier: '@taskrouter/resources', values: resources },
+  {
+    file: 'src/webhooks.ts',
+    module: '../src/webhooks.js',
+    specifier: '@taskrouter/resources/webhooks',
+    values: webhooks,
+  },
+] as const;
+
+/** Names exported by the package's entry points, types included, with the module to import each from. */
+function exportedNames(): Map<string, (typeof ENTRY_POINTS)[number]> {
+  const names = new Map<string, (typeof ENTRY_POINTS)[number]>();
+  for (const entry of ENTRY_POINTS) {
+    const index = readFileSync(new URL(entry.file, packageDir), 'utf8');
+    for (const block of index.matchAll(/export (?:type )?\{([^}]*)\}/g)) {
+      for (const raw of (block[1] ?? '').split(',')) {
+        const name = raw.replace(/^\s*type\s+/, '').trim();
+        if (name && !names.has(name)) names.set(name, entry);
+      }
+    }
+  }
+  return names;
 }
 
 /** What the examples may use without declaring it, as the documentation presumes. */
@@ -133,7 +149,10 @@ function typeErrors(snippets: Snippet[]): string[] {
   const files = new Map<string, string>([[join(testDir, 'example-scope.d.ts'), SCOPE_DECLARATIONS]]);
   const snippetByFile = new Map<string, string>();
   snippets.forEach((snippet, index) => {
-    const code = snippet.code.replaceAll("'@taskrouter/resources'", "'../src/index.js'");
+    const code = ENTRY_POINTS.reduce(
+      (text, entry) => text.replaceAll(`'${entry.specifier}'`, `'${entry.module}'`),
+      snippet.code,
+    );
     const declared = new Set(
       [...code.matchAll(/\b(?:const|let|function|class|interface|type|import\s*\{[^}]*)\s*\b(\w+)/g)].map(
         (m) => m[1],
@@ -142,10 +161,14 @@ function typeErrors(snippets: Snippet[]): string[] {
     for (const block of code.matchAll(/import\s*\{([^}]*)\}/g)) {
       for (const name of (block[1] ?? '').split(',')) declared.add(name.trim());
     }
-    const used = names
-      .filter((name) => !declared.has(name) && new RegExp(`\\b${name}\\b`).test(code))
-      .map((name) => (name in resources ? name : `type ${name}`));
-    const header = used.length > 0 ? `import { ${used.join(', ')} } from '../src/index.js';\n` : '';
+    const header = ENTRY_POINTS.map((entry) => {
+      const used = [...names]
+        .filter(
+          ([name, from]) => from === entry && !declared.has(name) && new RegExp(`\\b${name}\\b`).test(code),
+        )
+        .map(([name]) => (name in entry.values ? name : `type ${name}`));
+      return used.length > 0 ? `import { ${used.join(', ')} } from '${entry.module}';\n` : '';
+    }).join('');
     const file = join(testDir, `example-${index}.ts`);
     files.set(file, `${header}${code}\nexport {};\n`);
     snippetByFile.set(file, snippet.name);
@@ -185,7 +208,8 @@ afterEach(() => {
 describe('documentation examples run against the emulator', () => {
   const snippets = [...readmeSnippets(), ...docSnippets()];
 
-  it('type-check against the public API', () => {
+  // One compiler program over every snippet: seconds of work, more on a busy machine.
+  it('type-check against the public API', { timeout: 120_000 }, () => {
     expect(typeErrors(snippets)).toEqual([]);
   });
 
