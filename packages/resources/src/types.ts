@@ -1,4 +1,5 @@
 import type { components, OperationId, operationTable, operations } from '@taskrouter/core';
+import type { DateTimeParameter, DateTimeResponseField } from '@taskrouter/core/facts';
 
 /** A parsed JSON object whose shape the caller has not described. */
 export type JsonObject = Record<string, unknown>;
@@ -25,16 +26,11 @@ export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}
  */
 export type PascalCase<S extends string> = Capitalize<S>;
 
-/** Response fields that hold an ISO-8601 timestamp and are returned as `Date`. */
-export type DateField =
-  | 'date_created'
-  | 'date_updated'
-  | 'date_status_changed'
-  | 'task_queue_entered_date'
-  | 'virtual_start_time'
-  | 'event_date'
-  | 'start_time'
-  | 'end_time';
+/**
+ * Response fields that hold an ISO-8601 timestamp and are returned as `Date`: every field the spec
+ * gives `format: date-time`, read from it by `pnpm generate`.
+ */
+export type DateField = DateTimeResponseField;
 
 /**
  * Response fields the service sets on every instance. The schemas mark every field nullable;
@@ -102,8 +98,8 @@ export type WorkflowConfigurationInput = string | JsonObject | JsonSerializable;
 /** Task assignment statuses, as the spec enumerates them. */
 export type TaskStatus = components['schemas']['task_enum_status'];
 
-/** Request parameters the spec types as text although they hold a timestamp; `Date` is accepted too. */
-export type InputDateField = 'VirtualStartTime' | 'StartDate' | 'EndDate';
+/** Request parameters the spec gives `format: date-time`; `Date` is accepted too. */
+export type InputDateField = DateTimeParameter;
 /** Request parameters the spec types as text although they are booleans (`true`, `1`, `yes`). */
 export type BooleanTextField = 'Available' | 'IgnoreCapacity' | 'ReEvaluateTasks';
 /** Request parameters that carry a comma-separated list; an array is joined for you. */

@@ -6,19 +6,11 @@ import {
   TaskRouterError,
   TaskRouterValidationError,
 } from '@taskrouter/core';
+import { dateTimeResponseFields, sidFieldPrefixes } from '@taskrouter/core/facts';
 import type { JsonSerializable } from './types.js';
 
-/** Response fields holding an ISO-8601 timestamp (see the `DateField` type). */
-const DATE_FIELDS: ReadonlySet<string> = new Set([
-  'date_created',
-  'date_updated',
-  'date_status_changed',
-  'task_queue_entered_date',
-  'virtual_start_time',
-  'event_date',
-  'start_time',
-  'end_time',
-]);
+/** Response fields holding an ISO-8601 timestamp: those the spec gives `format: date-time`. */
+const DATE_FIELDS: ReadonlySet<string> = new Set(dateTimeResponseFields);
 
 /** Response fields holding a JSON document stored as text. */
 const JSON_TEXT_FIELDS: ReadonlySet<string> = new Set(['attributes', 'configuration', 'addons']);
@@ -32,23 +24,13 @@ const JSON_PARAMS: ReadonlySet<string> = new Set(['attributes', 'configuration',
 /** Request parameters sent as one comma-separated value. */
 const COMMA_LIST_PARAMS: ReadonlySet<string> = new Set(['splitByWaitTime', 'eventsFilter']);
 
-/** Request parameters that must hold a SID of one kind. */
-const SID_PARAMS: Readonly<Record<string, SidPrefix>> = {
-  activitySid: 'WA',
-  assignmentActivitySid: 'WA',
-  defaultActivitySid: 'WA',
-  dequeuePostWorkActivitySid: 'WA',
-  postWorkActivitySid: 'WA',
-  reservationActivitySid: 'WA',
-  timeoutActivitySid: 'WA',
-  workerActivitySid: 'WA',
-  redirectCallSid: 'CA',
-  reservationSid: 'WR',
-  taskQueueSid: 'WQ',
-  taskSid: 'WT',
-  workerSid: 'WK',
-  workflowSid: 'WW',
-};
+/** Request parameters that must hold a SID of one kind, by camelCase name, as the spec's patterns say. */
+const SID_PARAMS: ReadonlyMap<string, SidPrefix> = new Map(
+  Object.entries(sidFieldPrefixes).map(([name, prefix]) => [
+    name.charAt(0).toLowerCase() + name.slice(1),
+    prefix,
+  ]),
+);
 
 /** A task may be routed straight to a worker, a queue or a workflow. */
 const ROUTING_TARGET_PREFIXES: readonly SidPrefix[] = ['WK', 'WQ', 'WW'];
@@ -159,7 +141,7 @@ function toWireValue(field: string, value: unknown): unknown {
     return formatTwilioDate(value);
   }
   if (COMMA_LIST_PARAMS.has(field) && Array.isArray(value)) return value.join(',');
-  const prefix = SID_PARAMS[field];
+  const prefix = SID_PARAMS.get(field);
   if (prefix) assertSid(value, prefix, field);
   if (field === 'routingTarget' && !ROUTING_TARGET_PREFIXES.some((kind) => isSid(value, kind))) {
     throw new TaskRouterValidationError(field, 'expected a Worker (WK), TaskQueue (WQ) or Workflow (WW) SID');

@@ -1,4 +1,5 @@
 import { type Schemas, TaskRouterApiError } from '@taskrouter/core';
+import { dateTimeResponseFields } from '@taskrouter/core/facts';
 import { describe, expect, it } from 'vitest';
 import { events, statistics, tasks, workers, workflows, workspaces } from '../src/index.js';
 import {
@@ -41,6 +42,21 @@ describe('responses in camelCase', () => {
       reservations: `${BASE_URL}/v1/Workspaces/${WS}/Tasks/${WT}/reservations`,
     });
     expect(Object.keys(task).filter((key) => key.includes('_'))).toEqual([]);
+  });
+
+  it('turns exactly the response fields the spec gives format: date-time into Date', async () => {
+    const stamp = '2024-03-01T10:00:00Z';
+    const body = {
+      ...Object.fromEntries(dateTimeResponseFields.map((name) => [name, stamp])),
+      friendly_name: stamp,
+      reason: stamp,
+    };
+    const { api } = recordingClient(() => ({ body }));
+    const view = (await tasks(api, WS).get(WT)) as unknown as Record<string, unknown>;
+    const camel = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    for (const name of dateTimeResponseFields) expect(view[camel(name)], name).toEqual(new Date(stamp));
+    expect(view.friendlyName).toBe(stamp);
+    expect(view.reason).toBe(stamp);
   });
 
   it('exposes the ETag as a non-enumerable version', async () => {

@@ -2,6 +2,7 @@ import { TaskRouterValidationError } from '@taskrouter/core';
 import { describe, expect, it } from 'vitest';
 import {
   activities,
+  events,
   statistics,
   taskChannels,
   taskReservations,
@@ -11,7 +12,7 @@ import {
   workflows,
   workspaces,
 } from '../src/index.js';
-import { recordingClient, WK, WQ, WS, WT, wireTask, wireWorkflow } from './helpers.js';
+import { recordingClient, WK, WQ, WR, WS, WT, wireTask, wireWorkflow } from './helpers.js';
 
 /** Expects a validation error naming `field` whose reason matches `reason`. */
 async function rejectsWith(call: () => unknown, field: string, reason: RegExp): Promise<void> {
@@ -57,6 +58,22 @@ describe('input is checked before any request', () => {
       /TaskQueue/,
     );
     await rejectsWith(() => tasks(api, WS).create({ routingTarget: WT }), 'routingTarget', /WK.*WQ.*WW/);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('checks every SID-valued parameter the spec gives a pattern, by its camelCase name', async () => {
+    const { api, requests } = recordingClient();
+    await rejectsWith(() => events(api, WS).list({ sid: WT }).toArray(), 'sid', /an Event SID/);
+    await rejectsWith(
+      () => taskReservations(api, WS, WT).update(WR, { reservationStatus: 'accepted', redirectCallSid: WT }),
+      'redirectCallSid',
+      /a Call SID/,
+    );
+    await rejectsWith(
+      () => workspaces(api).update(WS, { timeoutActivitySid: WQ }),
+      'timeoutActivitySid',
+      /an Activity SID/,
+    );
     expect(requests).toHaveLength(0);
   });
 
