@@ -1,3 +1,5 @@
+import { type OperationId, operationTable } from '@taskrouter/core';
+import { type OperationSidParameters, sidParameters } from '@taskrouter/core/facts';
 import { describe, expect, test } from 'vitest';
 import { setup, workspaceWith } from './helpers.js';
 
@@ -77,6 +79,32 @@ describe('SID filters on reads', () => {
     const bySid = await api.get(`${ws.path}/Events`, { Sid: event.sid });
     expect(bySid.body.events.map((item: { sid: string }) => item.sid)).toEqual([event.sid]);
     expect((await api.get(`${ws.path}/Workers`, { Sid: 'anything', constructor: 'x' })).status).toBe(200);
+  });
+
+  test('every query parameter the spec gives a SID pattern is checked on its own read only', async () => {
+    const { api, ws, worker, task } = await fixture();
+    const pathValues: Record<string, string> = {
+      WorkspaceSid: ws.sid,
+      WorkerSid: worker.sid,
+      TaskSid: task.sid,
+      TaskQueueSid: task.task_queue_sid,
+      WorkflowSid: task.workflow_sid,
+    };
+    let checked = 0;
+    for (const [id, { method, path }] of Object.entries(operationTable)) {
+      if (method !== 'GET' || path.endsWith('{Sid}')) continue;
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => pathValues[name] ?? '');
+      const { query = {} }: OperationSidParameters = sidParameters[id as OperationId];
+      for (const [name, prefix] of Object.entries(query)) {
+        const answer = await api.get(url, { [name]: `${prefix === 'WK' ? 'WQ' : 'WK'}${hex('0')}` });
+        expect(answer.status, `${id} ${name}`).toBe(400);
+        expect(answer.body.message).toContain(`Invalid parameter ${name}: must be a ${prefix} SID`);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(11);
+    // A SID-named parameter an operation does not take is no filter there.
+    expect((await api.get(`${ws.path}/Tasks`, { ActivitySid: 'anything' })).status).toBe(200);
   });
 
   test('request bodies are not list filters: a bad WorkflowSid on create keeps its own message', async () => {

@@ -2,7 +2,7 @@ import { type OperationId, operationTable } from '@taskrouter/core';
 import type { OperationHandler, Reply, RequestContext } from './context.js';
 import { EmulatorRequestError, notFound } from '../domain/errors.js';
 import type { RateLimiter } from './faults.js';
-import { checkSidFilters, decodeParams, Params, SID_FILTERS, type SidFilters } from './params.js';
+import { checkSidFilters, decodeParams, Params, sidFiltersOf } from './params.js';
 import { activityHandlers } from './handlers/activities.js';
 import { eventHandlers } from './handlers/events.js';
 import { reservationHandlers } from './handlers/reservations.js';
@@ -34,9 +34,6 @@ const HANDLERS: Record<OperationId, OperationHandler> = {
 };
 
 const router = new Router();
-
-/** Only the events list filters by the listed items' own SID. */
-const EVENT_SID_FILTERS: SidFilters = new Map([...SID_FILTERS, ['Sid', ['EV']]]);
 
 /** A request reduced to what the emulator reads, whatever transport carried it. */
 export interface IncomingCall {
@@ -201,7 +198,7 @@ function readBody(operationId: OperationId, call: IncomingCall): { params: Param
   if (info.body === null) {
     const params = new Params(decodeParams(call.url.searchParams));
     if (info.method === 'GET') {
-      checkSidFilters(params, operationId === 'ListEvent' ? EVENT_SID_FILTERS : SID_FILTERS);
+      checkSidFilters(params, sidFiltersOf(operationId));
     }
     return { params, json: undefined };
   }

@@ -1,5 +1,6 @@
 import { invalidParameter, missingParameter } from '../domain/errors.js';
-import { isSid, type SidPrefix } from '@taskrouter/core';
+import { isSid, type OperationId, type SidPrefix } from '@taskrouter/core';
+import { type OperationSidParameters, sidParameters } from '@taskrouter/core/facts';
 import type { JsonObject } from '../domain/state.js';
 
 const ISO_DATE =
@@ -11,16 +12,24 @@ const LOOKS_LIKE_SID = /^[A-Z]{2}[0-9a-fA-F]{16,}$/;
 /** The SID prefixes each query parameter that filters a read by SID accepts. */
 export type SidFilters = ReadonlyMap<string, readonly SidPrefix[]>;
 
-/** Query parameters that filter lists and statistics by SID, whatever the operation. */
-export const SID_FILTERS: SidFilters = new Map<string, readonly SidPrefix[]>([
-  ['ActivitySid', ['WA']],
-  ['ReservationSid', ['WR']],
-  ['RoutingTarget', ['WK', 'WQ', 'WW']],
-  ['TaskQueueSid', ['WQ']],
-  ['TaskSid', ['WT']],
-  ['WorkerSid', ['WK']],
-  ['WorkflowSid', ['WW']],
-]);
+/** A task may be routed to a worker, a queue or a workflow: a filter the spec gives no single prefix. */
+const ROUTING_TARGET_FILTER: readonly [string, readonly SidPrefix[]] = ['RoutingTarget', ['WK', 'WQ', 'WW']];
+
+const sidFilterCache = new Map<OperationId, SidFilters>();
+
+/** The SID filters of a read: the query parameters the spec gives a SID pattern, and `RoutingTarget`. */
+export function sidFiltersOf(operationId: OperationId): SidFilters {
+  let filters = sidFilterCache.get(operationId);
+  if (filters === undefined) {
+    const { query = {} }: OperationSidParameters = sidParameters[operationId];
+    filters = new Map([
+      ...Object.entries(query).map(([name, prefix]): [string, readonly SidPrefix[]] => [name, [prefix]]),
+      ROUTING_TARGET_FILTER,
+    ]);
+    sidFilterCache.set(operationId, filters);
+  }
+  return filters;
+}
 const TASK_CHANNEL_PREFIX: readonly SidPrefix[] = ['TC'];
 
 /** Decodes an `application/x-www-form-urlencoded` string into repeated-key lists. */
