@@ -33,10 +33,7 @@ async function regenerate(name: string, edit: (spec: EditableSpec) => void) {
   const outDir = join(scratch, name);
   await generate({ specPath, outDir });
   const bindings = new Map(
-    GENERATED_FILES.map((file) => [
-      join(generatedDir, file),
-      readFileSync(join(outDir, file), 'utf8'),
-    ]),
+    GENERATED_FILES.map((file) => [join(generatedDir, file), readFileSync(join(outDir, file), 'utf8')]),
   );
   return { spec, specText, bindings };
 }
