@@ -2,11 +2,15 @@
  * The path from "TaskRouter added a field" to a release, performed on a temporary copy of the spec:
  * classify the change with spec:diff, regenerate the bindings, and type-check code that uses the new
  * field through @taskrouter/core and @taskrouter/resources, with the compiler, against the new
- * bindings and against the committed ones.
+ * bindings and against the committed ones; for a new date-time field, also run resources built
+ * against the new bindings.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createEmulator } from '@taskrouter/testing-mocks';
+import { build } from 'esbuild';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -57,6 +61,7 @@ const options: ts.CompilerOptions = (() => {
     // The packages' sources, so the program sees whatever bindings the host serves.
     paths: {
       '@taskrouter/core': [join(repoRoot, 'packages/core/src/index.ts')],
+      '@taskrouter/core/facts': [join(repoRoot, 'packages/core/src/facts.ts')],
       '@taskrouter/resources': [join(repoRoot, 'packages/resources/src/index.ts')],
     },
   };
@@ -175,5 +180,141 @@ describe('TaskRouter removes an operation', () => {
       ),
     ).toBe(true);
     expect(errors.filter((error) => error.startsWith('packages/core/'))).toEqual([]);
+  });
+});
+
+describe('TaskRouter adds a date-time response field', () => {
+  type SpecWithSchemas = EditableSpec & {
+    components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+  };
+  const snoozedAt = '2030-01-02T09:30:00Z';
+  let change: Awaited<ReturnType<typeof regenerate>>;
+  beforeAll(async () => {
+    change = await regenerate('date-snoozed', (spec) => {
+      (spec as SpecWithSchemas).components.schemas['taskrouter.v1.workspace.task']!.properties.date_snoozed =
+        {
+          type: 'string',
+          format: 'date-time',
+          nullable: true,
+          description: 'When the task was last snoozed.',
+        };
+    });
+  });
+
+  /** Reads the new field of a task once as a date and once as text. */
+  const taskUsage = `
+import type { Task } from '@taskrouter/resources';
+declare const task: Task;
+export const asDate: Date | null | undefined = task.dateSnoozed;
+export const asText: string | null | undefined = task.dateSnoozed;
+`;
+
+  // Optional and nullable, as the spec declares it.
+  it('is a Date on the resources task type, with no hand edit', () => {
+    const errors = typecheck(taskUsage, change.bindings);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^usage\.ts:5 Type 'Date \| null \| undefined' is not assignable to type 'string \| null \| undefined'/,
+    );
+  });
+
+  it('does not exist on the task type of the committed bindings', () => {
+    const errors = typecheck(taskUsage);
+    expect(errors).toHaveLength(2);
+    for (const error of errors)
+      expect(error).toMatch(/^usage\.ts:[45] Property 'dateSnoozed' does not exist/);
+  });
+
+  /**
+   * Bundles @taskrouter/resources and @taskrouter/core from their sources, with the generated
+   * files taken from `generatedFrom`, and returns a function that fetches one task and lists all
+   * tasks of a workspace through the emulator, whose answers carry the new field as TaskRouter
+   * would send it.
+   */
+  async function resourcesBuiltFrom(generatedFrom: string) {
+    const dir = mkdtempSync(join(scratch, 'runtime-'));
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(
+      entry,
+      [
+        "import { createTaskRouterClient, type FetchLike } from '@taskrouter/core';",
+        "import { tasks } from '@taskrouter/resources';",
+        'export async function readTasks(fetch: FetchLike, accountSid: string, authToken: string, workspaceSid: string, taskSid: string) {',
+        "  const api = createTaskRouterClient({ accountSid, authToken, fetch, baseUrl: 'http://127.0.0.1' });",
+        '  return { one: await tasks(api, workspaceSid).get(taskSid), all: await tasks(api, workspaceSid).list().toArray() };',
+        '}',
+      ].join('\n'),
+    );
+    const outfile = join(dir, 'bundle.mjs');
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      logLevel: 'silent',
+      alias: {
+        '@taskrouter/core/facts': join(repoRoot, 'packages/core/src/facts.ts'),
+        '@taskrouter/core': join(repoRoot, 'packages/core/src/index.ts'),
+        '@taskrouter/resources': join(repoRoot, 'packages/resources/src/index.ts'),
+      },
+      plugins: [
+        {
+          name: 'generated-bindings',
+          setup(build) {
+            build.onResolve({ filter: /\/generated\/\w+\.js$/ }, (args) => ({
+              path: join(generatedFrom, basename(args.path).replace(/\.js$/, '.ts')),
+            }));
+          },
+        },
+      ],
+    });
+    return (await import(pathToFileURL(outfile).href)) as {
+      readTasks(
+        fetch: (request: Request) => Promise<Response>,
+        ...ids: [string, string, string, string]
+      ): Promise<{ one: Record<string, unknown>; all: Record<string, unknown>[] }>;
+    };
+  }
+
+  /** The emulator, answering with every task carrying `date_snoozed`. */
+  function emulatorSendingTheField() {
+    const emulator = createEmulator();
+    const workspace = emulator.seed.workspace({ FriendlyName: 'Support', Template: 'FIFO' });
+    const task = emulator.seed.task(workspace.sid!, { Attributes: { type: 'support' } });
+    const withField = (document: Record<string, unknown>) => ({ ...document, date_snoozed: snoozedAt });
+    const fetch = async (request: Request) => {
+      const answer = await emulator.fetch(request);
+      const document = (await answer.json()) as Record<string, unknown>;
+      const body = Array.isArray(document.tasks)
+        ? { ...document, tasks: document.tasks.map(withField) }
+        : withField(document);
+      return new Response(JSON.stringify(body), {
+        status: answer.status,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const { accountSid, authToken } = emulator.credentials;
+    return {
+      fetch,
+      ids: [accountSid, authToken, workspace.sid!, task.sid!] as const,
+    };
+  }
+
+  it('comes back from resources as a Date, on one task and on the items of a list, with no hand edit', async () => {
+    const { readTasks } = await resourcesBuiltFrom(join(scratch, 'date-snoozed'));
+    const { fetch, ids } = emulatorSendingTheField();
+    const { one, all } = await readTasks(fetch, ...ids);
+    expect(one.dateSnoozed).toEqual(new Date(snoozedAt));
+    expect(all).toHaveLength(1);
+    expect(all[0]!.dateSnoozed).toEqual(new Date(snoozedAt));
+  });
+
+  it('stays the text the service sent with the committed bindings', async () => {
+    const { readTasks } = await resourcesBuiltFrom(generatedDir);
+    const { fetch, ids } = emulatorSendingTheField();
+    const { one } = await readTasks(fetch, ...ids);
+    expect(one.dateSnoozed).toBe(snoozedAt);
+    expect(one.dateCreated).toBeInstanceOf(Date);
   });
 });
