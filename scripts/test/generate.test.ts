@@ -136,23 +136,44 @@ describe('the facts pnpm generate reads from the spec', () => {
 });
 
 describe('pnpm generate:check', () => {
-  it('passes on a clean checkout and names the stale files after a spec edit', () => {
+  it('names stale, missing and leftover files with the fix, and passes right after pnpm generate', () => {
     const clone = join(scratch, 'clone');
     execFileSync('git', ['clone', '--quiet', '--depth', '1', `file://${repoRoot}`, clone]);
     symlinkSync(join(repoRoot, 'node_modules'), join(clone, 'node_modules'));
-    const run = () =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(clone, 'scripts/check-generated.ts')], {
+    const run = (script: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(clone, 'scripts', script)], {
         cwd: clone,
         encoding: 'utf8',
       });
-    const clean = run();
+    const generated = join(clone, 'packages/core/src/generated');
+    const clean = run('check-generated.ts');
     expect(clean.stderr).toBe('');
     expect(clean.status).toBe(0);
 
     writeFileSync(join(clone, 'specs/taskrouter.v1.yaml'), specWithNewListTaskParameter());
-    const stale = run();
+    const stale = run('check-generated.ts');
     expect(stale.status).toBe(1);
-    expect(stale.stderr).toContain('packages/core/src/generated/taskrouter.ts');
-    expect(stale.stderr).toContain('pnpm generate');
+    expect(stale.stderr).toContain('packages/core/src/generated/taskrouter.ts differs from the spec');
+    expect(stale.stderr).toContain('Fix: run `pnpm generate` and commit the result.');
+
+    // Regenerated but not committed: the files on disk match the spec, whatever git says.
+    expect(run('generate.ts').status).toBe(0);
+    const status = execFileSync('git', ['status', '--porcelain', '--', generated], {
+      cwd: clone,
+      encoding: 'utf8',
+    });
+    expect(status).toContain('taskrouter.ts');
+    const fresh = run('check-generated.ts');
+    expect(fresh.stderr).toBe('');
+    expect(fresh.status).toBe(0);
+
+    rmSync(join(generated, 'facts.ts'));
+    writeFileSync(join(generated, 'extra.ts'), 'export const leftover = 1;\n');
+    const broken = run('check-generated.ts');
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain('packages/core/src/generated/facts.ts is missing');
+    expect(broken.stderr).toContain('packages/core/src/generated/extra.ts is not generated any more');
+    expect(broken.stderr).not.toContain('taskrouter.ts');
+    expect(broken.stderr).toContain('Fix: delete the files the generator does not write any more');
   });
 });
