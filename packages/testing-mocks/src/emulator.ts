@@ -27,6 +27,12 @@ import type {
 } from './emulator/types.js';
 import { createFetchAdapter } from './adapters/fetch.js';
 import { attachState } from './emulator/internals.js';
+import {
+  restoreSnapshot,
+  type SnapshotParts,
+  snapshotAccountSid,
+  takeSnapshot,
+} from './emulator/snapshot.js';
 
 /**
  * Creates an emulator of the TaskRouter v1 REST API with an empty account.
@@ -42,7 +48,17 @@ import { attachState } from './emulator/internals.js';
  * ```
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const accountSid = options.accountSid ?? newSid('AC');
+  const savedAccountSid = options.snapshot === undefined ? undefined : snapshotAccountSid(options.snapshot);
+  if (
+    savedAccountSid !== undefined &&
+    options.accountSid !== undefined &&
+    options.accountSid !== savedAccountSid
+  ) {
+    throw new TypeError(
+      `createEmulator: accountSid '${options.accountSid}' differs from the snapshot's account ${savedAccountSid}`,
+    );
+  }
+  const accountSid = options.accountSid ?? savedAccountSid ?? newSid('AC');
   if (!isSid(accountSid, 'AC')) {
     throw new TypeError(
       `createEmulator: accountSid must be AC followed by 32 hex digits, got '${accountSid}'`,
@@ -72,7 +88,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const rateLimiter = createRateLimiter(options.faults);
   const answer = (call: IncomingCall) => dispatch(store, policy, call, rateLimiter);
   const servers = new Set<EmulatorServer>();
-  let counter = 0;
+  const parts: SnapshotParts = { store, engine, counter: 0 };
+  if (options.snapshot !== undefined) restoreSnapshot(parts, options.snapshot);
 
   const fetch = createFetchAdapter(answer);
 
@@ -86,14 +103,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     path: Record<string, string>,
     input: Record<string, SeedValue | undefined>,
   ): never => invokeOperation(store, origin, operationId, path, encodeSeedInput(input)).body as never;
-  const named = (prefix: string) => `${prefix} ${++counter}`;
+  const named = (prefix: string) => `${prefix} ${++parts.counter}`;
 
   const seed: EmulatorSeeder = {
     workspace: (input = {}) => call('CreateWorkspace', {}, { FriendlyName: named('Workspace'), ...input }),
     activity: (WorkspaceSid, input = {}) =>
       call('CreateActivity', { WorkspaceSid }, { FriendlyName: named('Activity'), ...input }),
     taskChannel: (WorkspaceSid, input = {}) => {
-      const name = `channel${++counter}`;
+      const name = `channel${++parts.counter}`;
       return call('CreateTaskChannel', { WorkspaceSid }, { FriendlyName: name, UniqueName: name, ...input });
     },
     taskQueue: (WorkspaceSid, input = {}) =>
@@ -187,6 +204,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     clock,
     seed,
     inspect,
+    snapshot: () => takeSnapshot(parts),
     reset: () => {
       engine.reset();
       store.clear();

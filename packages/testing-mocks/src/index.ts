@@ -11,11 +11,12 @@ export type {
   EmulatorInspector,
   EmulatorOptions,
   EmulatorSeeder,
+  EmulatorSnapshot,
   OperationFormBody,
   SeedInput,
   SeedValue,
 } from './emulator/types.js';
-export { EmulatorRequestError, type TwilioErrorBody } from './domain/errors.js';
+export { EmulatorRequestError, EmulatorSnapshotError, type TwilioErrorBody } from './domain/errors.js';
 export type { EmulatorFaults, FaultRequest } from './rest/faults.js';
 export {
   checkInvariants,

@@ -1,3 +1,34 @@
+/**
+ * What a routing timer does, as data: a snapshot saves it and a restored emulator runs it at the
+ * same instant, which a closure would not allow.
+ */
+export interface TimerJob {
+  /** What fires: a routing step's timeout, a reservation's timeout, a task's TTL, a removal… */
+  readonly kind: string;
+  /** The workspace it belongs to. */
+  readonly workspaceSid: string;
+  /** The task or reservation it is about, when it is about one. */
+  readonly sid?: string;
+}
+
+/** A pending job timer as a snapshot stores it. */
+export interface TimerSnapshot {
+  readonly at: number;
+  /** Scheduling order, which breaks ties between timers due at the same instant. */
+  readonly order: number;
+  readonly job: TimerJob;
+}
+
+/** The clock's state in a snapshot. */
+export interface ClockSnapshot {
+  /** Virtual time, epoch milliseconds. */
+  readonly now: number;
+  /** The scheduling order the next timer gets. */
+  readonly nextOrder: number;
+  /** Pending job timers, in firing order. */
+  readonly timers: readonly TimerSnapshot[];
+}
+
 /** A pending callback on the virtual clock. */
 export interface ScheduledTimer {
   /** Epoch milliseconds at which the callback runs. */
@@ -13,7 +44,8 @@ class TimerEntry implements ScheduledTimer {
   constructor(
     readonly at: number,
     readonly order: number,
-    readonly callback: () => void,
+    readonly callback: (() => void) | undefined,
+    readonly job: TimerJob | undefined,
   ) {}
 
   cancel(): void {
@@ -43,6 +75,8 @@ export class VirtualClock {
   private wake: ReturnType<typeof setTimeout> | undefined;
   private readonly timers: TimerEntry[] = [];
   private nextOrder = 0;
+  /** Runs a due job timer; the routing engine sets it. @internal */
+  runJob: (job: TimerJob, timer: ScheduledTimer) => void = () => {};
 
   /** @param start - the instant the clock shows before any advance */
   constructor(start: Date) {
@@ -102,7 +136,8 @@ export class VirtualClock {
       for (let next = this.peek(); next !== undefined && next.at <= target; next = this.peek()) {
         this.pop();
         this.current = Math.max(this.current, next.at);
-        next.callback();
+        if (next.job) this.runJob(next.job, next);
+        else next.callback?.();
       }
       this.current = Math.max(this.current, target);
     } finally {
@@ -131,10 +166,50 @@ export class VirtualClock {
 
   /** Runs `callback` once the clock reaches `at` (epoch ms); a past instant runs on the next advance. */
   schedule(at: number, callback: () => void): ScheduledTimer {
-    const entry = new TimerEntry(Math.max(at, this.nowMs()), this.nextOrder++, callback);
+    return this.add(new TimerEntry(Math.max(at, this.nowMs()), this.nextOrder++, callback, undefined));
+  }
+
+  /**
+   * Runs `job` (through {@link VirtualClock.runJob}) once the clock reaches `at`. Unlike
+   * {@link VirtualClock.schedule}'s callbacks, job timers are part of a snapshot.
+   * @internal
+   */
+  scheduleJob(at: number, job: TimerJob): ScheduledTimer {
+    return this.add(new TimerEntry(Math.max(at, this.nowMs()), this.nextOrder++, undefined, job));
+  }
+
+  private add(entry: TimerEntry): ScheduledTimer {
     this.push(entry);
     if (this.anchor !== undefined && this.timers[0] === entry) this.arm();
     return entry;
+  }
+
+  /** The time and pending job timers, as plain data (callbacks from `schedule` are left out). @internal */
+  snapshot(): ClockSnapshot {
+    const timers = this.timers
+      .filter((timer) => !timer.canceled && timer.job !== undefined)
+      .sort((a, b) => (before(a, b) ? -1 : 1))
+      .map((timer) => ({ at: timer.at, order: timer.order, job: timer.job! }));
+    return { now: this.nowMs(), nextOrder: this.nextOrder, timers };
+  }
+
+  /**
+   * Sets the time and the job timers from a snapshot (replacing every pending timer) and returns
+   * the restored timers in the snapshot's order, so their owners can hold them again.
+   * @internal
+   */
+  restore(snapshot: ClockSnapshot): ScheduledTimer[] {
+    this.timers.length = 0;
+    this.current = snapshot.now;
+    if (this.anchor !== undefined) this.anchor = performance.now();
+    this.nextOrder = snapshot.nextOrder;
+    const restored = snapshot.timers.map((timer) => {
+      const entry = new TimerEntry(timer.at, timer.order, undefined, timer.job);
+      this.push(entry);
+      return entry;
+    });
+    this.arm();
+    return restored;
   }
 
   /** Number of timers that have not run and were not canceled. */

@@ -61,3 +61,21 @@ export function badRequest(message: string, parameter?: string): EmulatorRequest
 export function notFound(path: string): EmulatorRequestError {
   return new EmulatorRequestError(404, 20404, `The requested resource ${path} was not found`);
 }
+
+/**
+ * A snapshot the emulator cannot restore: of another format or version, or damaged. `field`
+ * names the part at fault.
+ */
+export class EmulatorSnapshotError extends Error {
+  /** The part of the snapshot at fault, such as `version` or `state`. */
+  readonly field: string;
+  /** Why it cannot be used. */
+  readonly reason: string;
+
+  constructor(field: string, reason: string) {
+    super(`Cannot restore the emulator snapshot: ${field} ${reason}`);
+    this.name = 'EmulatorSnapshotError';
+    this.field = field;
+    this.reason = reason;
+  }
+}

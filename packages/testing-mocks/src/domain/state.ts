@@ -311,6 +311,16 @@ export class Store {
     return ++this.sequence;
   }
 
+  /** The last sequence number handed out. */
+  get lastSeq(): number {
+    return this.sequence;
+  }
+
+  /** Continues the sequence after `last` (restoring a snapshot). */
+  continueSequenceAfter(last: number): void {
+    this.sequence = last;
+  }
+
   /** Drops every workspace and pending timer. */
   clear(): void {
     this.workspaces.clear();

@@ -29,8 +29,25 @@ export function parseWorkflowConfiguration(text: string): ParsedWorkflowConfigur
     }
     throw error;
   }
+  sources.set(compiled, text);
   const queueSids = new Set<string>();
   for (const filter of compiled.filters) for (const target of filter.targets) queueSids.add(target.queue);
   if (compiled.defaultTarget) queueSids.add(compiled.defaultTarget.queue);
   return { compiled, queueSids };
+}
+
+/** The text each compiled configuration was read from. */
+const sources = new WeakMap<CompiledWorkflow, string>();
+
+/** The configuration text a compiled workflow was read from. */
+export function configurationSource(compiled: CompiledWorkflow): string {
+  const text = sources.get(compiled);
+  if (text === undefined)
+    throw new TypeError('configurationSource: not compiled by parseWorkflowConfiguration');
+  return text;
+}
+
+/** Compiles a configuration that was valid when saved (snapshots). */
+export function compiledConfiguration(text: string): CompiledWorkflow {
+  return parseWorkflowConfiguration(text).compiled;
 }

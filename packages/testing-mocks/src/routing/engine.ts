@@ -8,8 +8,9 @@ import type {
   WorkerRecord,
   WorkspaceState,
 } from '../domain/state.js';
+import type { ClockSnapshot, ScheduledTimer, TimerSnapshot } from '../domain/clock.js';
 import type { CallbackDeliveries } from './callbacks.js';
-import { WorkspaceRouter } from './workspace-router.js';
+import { type RouterSnapshot, WorkspaceRouter } from './workspace-router.js';
 
 /**
  * The emulator's routing engine: listens to every change of the store and keeps one
@@ -21,7 +22,13 @@ export class RoutingEngine implements ChangeListener {
   constructor(
     private readonly store: Store,
     private readonly deliveries: CallbackDeliveries,
-  ) {}
+  ) {
+    store.clock.runJob = (job, timer) => {
+      const workspace = store.workspaces.get(job.workspaceSid);
+      const router = workspace && this.routers.get(workspace);
+      router?.runTimer(job, timer);
+    };
+  }
 
   beforeTaskCreated(workspace: WorkspaceState, task: TaskRecord): void {
     this.router(workspace).placeNewTask(task);
@@ -57,6 +64,32 @@ export class RoutingEngine implements ChangeListener {
   reset(): void {
     for (const router of this.routers.values()) router.dispose();
     this.routers.clear();
+  }
+
+  /** Each workspace's routing state beyond its records, by workspace SID. */
+  snapshot(): Record<string, RouterSnapshot> {
+    const routing: Record<string, RouterSnapshot> = {};
+    for (const [workspace, router] of this.routers) routing[workspace.sid] = router.snapshot();
+    return routing;
+  }
+
+  /**
+   * Restores the clock and the routing state of a snapshot whose records are already in the
+   * store (routers are made in the order they were).
+   */
+  restore(routing: Readonly<Record<string, RouterSnapshot>>, clock: ClockSnapshot): void {
+    this.reset();
+    const restored = this.store.clock.restore(clock);
+    const timersBySid = new Map<string, Map<ScheduledTimer, TimerSnapshot>>();
+    clock.timers.forEach((saved, index) => {
+      const timers = timersBySid.get(saved.job.workspaceSid) ?? new Map<ScheduledTimer, TimerSnapshot>();
+      timersBySid.set(saved.job.workspaceSid, timers);
+      timers.set(restored[index]!, saved);
+    });
+    for (const [sid, saved] of Object.entries(routing)) {
+      const workspace = this.store.workspaces.get(sid);
+      if (workspace) this.router(workspace).restore(saved, timersBySid.get(sid) ?? new Map());
+    }
   }
 
   private router(workspace: WorkspaceState): WorkspaceRouter {

@@ -7,6 +7,12 @@ export const FINISHED_TASK_RETENTION_MS = 5 * 60_000;
 /** How long a task may stay assigned before TaskRouter deletes it. */
 export const ASSIGNED_TASK_LIMIT_MS = 24 * 60 * 60_000;
 
+/** A planned removal as a snapshot stores it. */
+export interface PlannedRemoval {
+  readonly taskSid: string;
+  readonly at: number;
+}
+
 interface Removal {
   readonly task: TaskRecord;
   readonly at: number;
@@ -22,9 +28,13 @@ export class TaskRemovals {
   private readonly bySid = new Map<string, Removal>();
   private timer: ScheduledTimer | undefined;
 
-  /** @param remove - deletes a task whose time has come (it may no longer exist) */
+  /**
+   * @param workspaceSid - names the workspace in the clock's job
+   * @param remove - deletes a task whose time has come (it may no longer exist)
+   */
   constructor(
     private readonly clock: VirtualClock,
+    private readonly workspaceSid: string,
     private readonly remove: (task: TaskRecord) => void,
   ) {}
 
@@ -59,18 +69,48 @@ export class TaskRemovals {
     this.timer = undefined;
   }
 
+  /** Runs the clock's removal job: deletes every task due by now. */
+  fire(timer: ScheduledTimer): void {
+    if (timer !== this.timer) return;
+    this.timer = undefined;
+    const now = this.clock.nowMs();
+    for (let next = this.due.first(); next && next.at <= now; next = this.due.first()) {
+      this.forget(next.task.sid);
+      this.remove(next.task);
+    }
+    this.arm();
+  }
+
+  /** The planned removals in due order, as plain data. */
+  snapshot(): PlannedRemoval[] {
+    const planned: PlannedRemoval[] = [];
+    this.due.scan((removal) => {
+      planned.push({ taskSid: removal.task.sid, at: removal.at });
+      return true;
+    });
+    return planned;
+  }
+
+  /** Plans the removals of a snapshot again; `timer` is the restored clock job, if one was pending. */
+  restore(
+    planned: readonly PlannedRemoval[],
+    tasks: ReadonlyMap<string, TaskRecord>,
+    timer?: ScheduledTimer,
+  ): void {
+    for (const { taskSid, at } of planned) {
+      const task = tasks.get(taskSid);
+      if (!task) continue;
+      const removal = { task, at };
+      this.bySid.set(taskSid, removal);
+      this.due.add(removal);
+    }
+    this.timer = timer;
+  }
+
   private arm(): void {
     const first = this.due.first();
     if (first === undefined || this.timer?.at === first.at) return;
     this.timer?.cancel();
-    this.timer = this.clock.schedule(first.at, () => {
-      this.timer = undefined;
-      const now = this.clock.nowMs();
-      for (let next = this.due.first(); next && next.at <= now; next = this.due.first()) {
-        this.forget(next.task.sid);
-        this.remove(next.task);
-      }
-      this.arm();
-    });
+    this.timer = this.clock.scheduleJob(first.at, { kind: 'removal', workspaceSid: this.workspaceSid });
   }
 }

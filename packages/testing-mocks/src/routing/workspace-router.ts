@@ -14,7 +14,7 @@ import {
   listExpressionKeys,
   type OrderByClause,
 } from '@taskrouter/workflow-builder';
-import type { ScheduledTimer } from '../domain/clock.js';
+import type { ScheduledTimer, TimerJob, TimerSnapshot } from '../domain/clock.js';
 import type { EventSource } from '../domain/event-log.js';
 import {
   acceptReservation,
@@ -38,8 +38,12 @@ import type {
   WorkspaceState,
 } from '../domain/state.js';
 import { SortedBag } from './sorted-bag.js';
-import { TaskRemovals } from './task-removals.js';
-import { DEFAULT_TASK_RESERVATION_TIMEOUT } from '../domain/workflow-configuration.js';
+import { type PlannedRemoval, TaskRemovals } from './task-removals.js';
+import {
+  compiledConfiguration,
+  configurationSource,
+  DEFAULT_TASK_RESERVATION_TIMEOUT,
+} from '../domain/workflow-configuration.js';
 import { isQueueMember, workerScopes } from '../domain/workers.js';
 import { touch } from '../domain/state.js';
 
@@ -172,7 +176,7 @@ export class WorkspaceRouter {
     private readonly offered: (reservation: ReservationRecord) => void,
   ) {
     this.source = { store, sourceIpAddress: '', system: true };
-    this.removals = new TaskRemovals(store.clock, (task) => {
+    this.removals = new TaskRemovals(store.clock, workspace.sid, (task) => {
       if (this.disposed || workspace.tasks.get(task.sid) !== task) return;
       removeTask(this.source, workspace, task, 'task.system-deleted');
       this.settle();
@@ -459,12 +463,7 @@ export class WorkspaceRouter {
     }
     const deadline = this.deadlineOf(state);
     if (deadline !== undefined) {
-      const step = target;
-      state.stepTimer = this.store.clock.schedule(deadline, () =>
-        this.afterTimer(state, () => {
-          if (state.target === step) this.leaveStep(state, 'timeout');
-        }),
-      );
+      state.stepTimer = this.store.clock.scheduleJob(deadline, this.job('step', task.sid));
     }
   }
 
@@ -702,8 +701,9 @@ export class WorkspaceRouter {
     const timeout = workflow?.taskReservationTimeout ?? DEFAULT_TASK_RESERVATION_TIMEOUT;
     this.reservationTimers.set(
       reservation.sid,
-      this.store.clock.schedule(reservation.created + timeout * 1000, () =>
-        this.afterTimer(state, () => this.timeOut(reservation)),
+      this.store.clock.scheduleJob(
+        reservation.created + timeout * 1000,
+        this.job('reservation', reservation.sid),
       ),
     );
     this.offered(reservation);
@@ -727,18 +727,170 @@ export class WorkspaceRouter {
     const first = this.expiries.first();
     if (first === undefined || this.expiryTimer?.at === expiryOf(first)) return;
     this.expiryTimer?.cancel();
-    this.expiryTimer = this.store.clock.schedule(expiryOf(first), () => {
-      this.expiryTimer = undefined;
-      if (this.disposed) return;
-      const now = this.store.clock.nowMs();
-      for (let next = this.expiries.first(); next && expiryOf(next) <= now; next = this.expiries.first()) {
-        // Canceling finishes the task, which takes it out of the bag.
-        this.cancel(next, CANCEL_REASONS.ttl);
-        if (this.expiries.first() === next) this.finishTask(next);
+    this.expiryTimer = this.store.clock.scheduleJob(expiryOf(first), this.job('expiry'));
+  }
+
+  /** Ends the time to live of every task due by now. */
+  private expire(): void {
+    this.expiryTimer = undefined;
+    const now = this.store.clock.nowMs();
+    for (let next = this.expiries.first(); next && expiryOf(next) <= now; next = this.expiries.first()) {
+      // Canceling finishes the task, which takes it out of the bag.
+      this.cancel(next, CANCEL_REASONS.ttl);
+      if (this.expiries.first() === next) this.finishTask(next);
+    }
+    this.armExpiry();
+    this.settle();
+  }
+
+  private job(kind: RouterTimerKind, sid?: string): TimerJob {
+    return sid === undefined
+      ? { kind, workspaceSid: this.workspace.sid }
+      : { kind, workspaceSid: this.workspace.sid, sid };
+  }
+
+  /** Runs one of this workspace's clock jobs (see {@link WorkspaceRouter.job}). */
+  runTimer(job: TimerJob, timer: ScheduledTimer): void {
+    if (this.disposed) return;
+    switch (job.kind as RouterTimerKind) {
+      case 'step': {
+        const state = this.tasks.get(job.sid ?? '');
+        if (state?.stepTimer === timer) this.afterTimer(state, () => this.leaveStep(state, 'timeout'));
+        break;
       }
-      this.armExpiry();
-      this.settle();
-    });
+      case 'reservation': {
+        const reservation = this.workspace.reservations.get(job.sid ?? '');
+        const state = reservation && this.tasks.get(reservation.taskSid);
+        if (state) this.afterTimer(state, () => this.timeOut(reservation));
+        break;
+      }
+      case 'expiry':
+        if (this.expiryTimer === timer) this.expire();
+        break;
+      case 'removal':
+        this.removals.fire(timer);
+        break;
+    }
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------------
+
+  /** The routing state no record holds, as plain data. */
+  snapshot(): RouterSnapshot {
+    const workers = [...this.workers.values()].map((worker) => ({
+      sid: worker.record.sid,
+      idleKey: worker.idleKey,
+      channelIdleKeys: worker.channelIdleKeys ? [...worker.channelIdleKeys] : [],
+    }));
+    const tasks = [...this.tasks.values()].map(
+      (state): RoutedTaskSnapshot => ({
+        sid: state.record.sid,
+        configuration: state.workflow ? configurationSource(state.workflow) : null,
+        filterIndex: state.filterIndex,
+        targetIndex: state.targetIndex,
+        filterEnteredAt: state.filterEnteredAt,
+        timedOut: state.timedOut,
+        queueSid: state.queue?.record.sid ?? null,
+        workerSid: state.worker?.record.sid ?? null,
+        waiting: state.bag !== undefined,
+        priorityKey: state.priorityKey,
+        startKey: state.startKey,
+        offers: state.offers.map((offer) => offer.sid),
+        cycles: state.cycles,
+        attributes: state.attributes,
+      }),
+    );
+    const queues = [...this.queues.values()].map((queue) => ({
+      sid: queue.record.sid,
+      ready: [...queue.ready.keys()],
+    }));
+    return { workers, queues, tasks, removals: this.removals.snapshot() };
+  }
+
+  /**
+   * Rebuilds the routing state of a snapshot on the restored records; `timers` are this
+   * workspace's restored clock jobs, which the router holds again.
+   */
+  restore(snapshot: RouterSnapshot, timers: ReadonlyMap<ScheduledTimer, TimerSnapshot>): void {
+    const workspace = this.workspace;
+    for (const saved of snapshot.workers) {
+      const record = workspace.workers.get(saved.sid);
+      if (!record) continue;
+      this.workers.set(saved.sid, {
+        record,
+        membershipVersion: record.version,
+        queues: new Set(),
+        idleKey: saved.idleKey,
+        channelIdleKeys: saved.channelIdleKeys.length > 0 ? new Map(saved.channelIdleKeys) : undefined,
+        readyIn: new Set(),
+        view: undefined,
+        viewVersion: -1,
+        direct: undefined,
+      });
+    }
+    // Ready bags are built as they stood: one built later would see readiness the original has
+    // not taken in yet within an operation.
+    for (const { sid, ready } of snapshot.queues) {
+      if (!workspace.taskQueues.has(sid)) continue;
+      const queue = this.queueState(sid);
+      for (const channelSid of ready) this.readyBag(queue, channelSid);
+    }
+    for (const saved of snapshot.tasks) {
+      const record = workspace.tasks.get(saved.sid);
+      if (!record) continue;
+      const workflow = saved.configuration === null ? undefined : compiledConfiguration(saved.configuration);
+      const target = !workflow
+        ? undefined
+        : saved.filterIndex < 0
+          ? workflow.defaultTarget
+          : workflow.filters[saved.filterIndex]?.targets[saved.targetIndex];
+      const offers = saved.offers.flatMap((sid) => workspace.reservations.get(sid) ?? []);
+      const state: TaskState = {
+        record,
+        active: true,
+        workflow,
+        filterIndex: saved.filterIndex,
+        targetIndex: saved.targetIndex,
+        target,
+        filterEnteredAt: saved.filterEnteredAt,
+        timedOut: saved.timedOut,
+        queue: saved.queueSid === null ? undefined : this.queueState(saved.queueSid),
+        worker: saved.workerSid === null ? undefined : this.workerState(saved.workerSid),
+        bag: undefined,
+        priorityKey: saved.priorityKey,
+        startKey: saved.startKey,
+        offers: offers.length > 0 ? offers : NO_OFFERS,
+        cycles: saved.cycles,
+        stepTimer: undefined,
+        attributes: saved.attributes,
+      };
+      this.tasks.set(saved.sid, state);
+      this.expiries.add(state);
+      if (saved.waiting) {
+        state.bag = this.waitingBagOf(state);
+        state.bag?.add(state);
+      }
+    }
+    let removalTimer: ScheduledTimer | undefined;
+    for (const [timer, { job }] of timers) {
+      switch (job.kind as RouterTimerKind) {
+        case 'step': {
+          const state = this.tasks.get(job.sid ?? '');
+          if (state) state.stepTimer = timer;
+          break;
+        }
+        case 'reservation':
+          this.reservationTimers.set(job.sid ?? '', timer);
+          break;
+        case 'expiry':
+          this.expiryTimer = timer;
+          break;
+        case 'removal':
+          removalTimer = timer;
+          break;
+      }
+    }
+    this.removals.restore(snapshot.removals, workspace.tasks, removalTimer);
   }
 
   /** Runs a timer's work for a task, then routes what it made possible. */
@@ -1026,6 +1178,44 @@ export class WorkspaceRouter {
       this.settling = false;
     }
   }
+}
+
+/** What the clock jobs of a workspace's routing do. */
+type RouterTimerKind = 'step' | 'reservation' | 'expiry' | 'removal';
+
+/** A routed task's state beyond its record, as a snapshot stores it. */
+export interface RoutedTaskSnapshot {
+  readonly sid: string;
+  /** The workflow configuration the task is routed by, as text (null: no workflow). */
+  readonly configuration: string | null;
+  readonly filterIndex: number;
+  readonly targetIndex: number;
+  readonly filterEnteredAt: number;
+  readonly timedOut: boolean;
+  readonly queueSid: string | null;
+  readonly workerSid: string | null;
+  /** Whether the task waits for more reservations. */
+  readonly waiting: boolean;
+  readonly priorityKey: number;
+  readonly startKey: number;
+  /** SIDs of its pending reservations, oldest first. */
+  readonly offers: readonly string[];
+  readonly cycles: number;
+  readonly attributes: string;
+}
+
+/** A workspace's routing state beyond its records, as a snapshot stores it. */
+export interface RouterSnapshot {
+  /** Workers in the order routing met them, with their idle order. */
+  readonly workers: readonly {
+    readonly sid: string;
+    readonly idleKey: number;
+    readonly channelIdleKeys: readonly (readonly [string, number])[];
+  }[];
+  /** Queues in the order routing met them, with the task channels they have ready workers for. */
+  readonly queues: readonly { readonly sid: string; readonly ready: readonly string[] }[];
+  readonly tasks: readonly RoutedTaskSnapshot[];
+  readonly removals: readonly PlannedRemoval[];
 }
 
 /** When a task's time to live ends. */
