@@ -1,15 +1,6 @@
 import type { TaskRouterClient as ApiClient, components } from '@taskrouter/core';
 import { collection, inWorkspace } from './collection.js';
-import type {
-  FiltersOf,
-  FromWire,
-  ItemIterable,
-  ListOptions,
-  Page,
-  PageOptions,
-  ParamsOf,
-  RequiredParamOf,
-} from './types.js';
+import type { FiltersOf, FromWire, ItemIterable, ListOptions, Page, PageOptions, ParamsOf } from './types.js';
 
 /** A state a worker can be in, available for work or not. */
 export type Activity = FromWire<components['schemas']['taskrouter.v1.workspace.activity']>;
@@ -98,6 +89,6 @@ export function activities(api: ApiClient, workspaceSid: string): ActivitiesApi 
     path: '/v1/Workspaces/{WorkspaceSid}/Activities',
     scope: inWorkspace(workspaceSid),
     sidPrefix: 'WA',
-    required: ['friendlyName'] satisfies RequiredParamOf<'CreateActivity'>[],
+    create: 'CreateActivity',
   }) as ActivitiesApi;
 }

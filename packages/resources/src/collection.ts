@@ -6,8 +6,9 @@ import {
   type Schemas,
   type SidPrefix,
 } from '@taskrouter/core';
+import type { requiredBodyFields } from '@taskrouter/core/facts';
 import type { ConditionalOptions, ItemIterable, ListOptions, Page, PageOptions } from './types.js';
-import { fromWire, requireId, requireParams, toWire } from './wire.js';
+import { fromWire, requireId, requireParams, requiredParamsOf, toWire } from './wire.js';
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
@@ -174,8 +175,8 @@ export interface CollectionSpec<P extends CollectionPath> {
   scope: PathParams;
   /** SID prefix of the members; without one, any non-blank name or SID is accepted. */
   sidPrefix?: SidPrefix;
-  /** camelCase parameters `create` requires. */
-  required?: readonly string[];
+  /** The operation that creates a member; the parameters it requires are the spec's. */
+  create?: keyof typeof requiredBodyFields;
 }
 
 /** A list path whose instance path `${P}/{Sid}` also exists in the spec. */
@@ -193,7 +194,7 @@ export function collection<P extends CollectionPath>(api: ApiClient, spec: Colle
   const member = (sid: unknown): PathParams => ({ ...scope, Sid: requireId(sid, sidPrefix, 'sid') });
   return {
     async create(params?: object): Promise<unknown> {
-      requireParams(params, spec.required ?? []);
+      if (spec.create) requireParams(params, requiredParamsOf(spec.create));
       const { data, response } = await send(api, 'POST', path, { path: scope, body: toWire(params) });
       return fromResponse(data, response);
     },

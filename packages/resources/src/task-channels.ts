@@ -1,15 +1,6 @@
 import type { TaskRouterClient as ApiClient, components } from '@taskrouter/core';
 import { collection, inWorkspace } from './collection.js';
-import type {
-  FiltersOf,
-  FromWire,
-  ItemIterable,
-  ListOptions,
-  Page,
-  PageOptions,
-  ParamsOf,
-  RequiredParamOf,
-} from './types.js';
+import type { FiltersOf, FromWire, ItemIterable, ListOptions, Page, PageOptions, ParamsOf } from './types.js';
 
 /** A kind of work (voice, chat, ...) with its own capacity per worker. */
 export type TaskChannel = FromWire<components['schemas']['taskrouter.v1.workspace.task_channel']>;
@@ -98,6 +89,6 @@ export function taskChannels(api: ApiClient, workspaceSid: string): TaskChannels
   return collection(api, {
     path: '/v1/Workspaces/{WorkspaceSid}/TaskChannels',
     scope: inWorkspace(workspaceSid),
-    required: ['friendlyName', 'uniqueName'] satisfies RequiredParamOf<'CreateTaskChannel'>[],
+    create: 'CreateTaskChannel',
   }) as TaskChannelsApi;
 }

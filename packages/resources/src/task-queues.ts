@@ -1,15 +1,6 @@
 import type { TaskRouterClient as ApiClient, components } from '@taskrouter/core';
 import { collection, inWorkspace } from './collection.js';
-import type {
-  FiltersOf,
-  FromWire,
-  ItemIterable,
-  ListOptions,
-  Page,
-  PageOptions,
-  ParamsOf,
-  RequiredParamOf,
-} from './types.js';
+import type { FiltersOf, FromWire, ItemIterable, ListOptions, Page, PageOptions, ParamsOf } from './types.js';
 
 /** A queue of tasks waiting for the workers its `targetWorkers` expression selects. */
 export type TaskQueue = FromWire<components['schemas']['taskrouter.v1.workspace.task_queue']>;
@@ -102,6 +93,6 @@ export function taskQueues(api: ApiClient, workspaceSid: string): TaskQueuesApi 
     path: '/v1/Workspaces/{WorkspaceSid}/TaskQueues',
     scope: inWorkspace(workspaceSid),
     sidPrefix: 'WQ',
-    required: ['friendlyName'] satisfies RequiredParamOf<'CreateTaskQueue'>[],
+    create: 'CreateTaskQueue',
   }) as TaskQueuesApi;
 }

@@ -6,7 +6,7 @@ import {
   TaskRouterError,
   TaskRouterValidationError,
 } from '@taskrouter/core';
-import { dateTimeResponseFields, sidFieldPrefixes } from '@taskrouter/core/facts';
+import { dateTimeResponseFields, requiredBodyFields, sidFieldPrefixes } from '@taskrouter/core/facts';
 import type { JsonSerializable } from './types.js';
 
 /** Response fields holding an ISO-8601 timestamp: those the spec gives `format: date-time`. */
@@ -24,12 +24,14 @@ const JSON_PARAMS: ReadonlySet<string> = new Set(['attributes', 'configuration',
 /** Request parameters sent as one comma-separated value. */
 const COMMA_LIST_PARAMS: ReadonlySet<string> = new Set(['splitByWaitTime', 'eventsFilter']);
 
+/** The camelCase name of a TaskRouter parameter (`FriendlyName` → `friendlyName`). */
+function paramName(wireName: string): string {
+  return wireName.charAt(0).toLowerCase() + wireName.slice(1);
+}
+
 /** Request parameters that must hold a SID of one kind, by camelCase name, as the spec's patterns say. */
 const SID_PARAMS: ReadonlyMap<string, SidPrefix> = new Map(
-  Object.entries(sidFieldPrefixes).map(([name, prefix]) => [
-    name.charAt(0).toLowerCase() + name.slice(1),
-    prefix,
-  ]),
+  Object.entries(sidFieldPrefixes).map(([name, prefix]) => [paramName(name), prefix]),
 );
 
 /** A task may be routed straight to a worker, a queue or a workflow. */
@@ -160,6 +162,11 @@ export function toWire(params: object | undefined): Record<string, unknown> {
     if (value !== undefined) wire[field.charAt(0).toUpperCase() + field.slice(1)] = toWireValue(field, value);
   }
   return wire;
+}
+
+/** The camelCase parameters an operation requires in its body, as the spec lists them. */
+export function requiredParamsOf(operation: keyof typeof requiredBodyFields): string[] {
+  return requiredBodyFields[operation].map(paramName);
 }
 
 /** Throws unless every listed parameter is present and, when text, not blank. */

@@ -10,7 +10,6 @@ import type {
   Page,
   PageOptions,
   ParamsOf,
-  RequiredParamOf,
   Versioned,
 } from './types.js';
 
@@ -121,6 +120,6 @@ export function workers<Attributes = JsonObject>(
     path: '/v1/Workspaces/{WorkspaceSid}/Workers',
     scope: inWorkspace(workspaceSid),
     sidPrefix: 'WK',
-    required: ['friendlyName'] satisfies RequiredParamOf<'CreateWorker'>[],
+    create: 'CreateWorker',
   }) as WorkersApi<Attributes>;
 }

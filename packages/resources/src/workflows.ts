@@ -1,15 +1,6 @@
 import type { TaskRouterClient as ApiClient, components } from '@taskrouter/core';
 import { collection, inWorkspace } from './collection.js';
-import type {
-  FiltersOf,
-  FromWire,
-  ItemIterable,
-  ListOptions,
-  Page,
-  PageOptions,
-  ParamsOf,
-  RequiredParamOf,
-} from './types.js';
+import type { FiltersOf, FromWire, ItemIterable, ListOptions, Page, PageOptions, ParamsOf } from './types.js';
 
 /** The routing rules that move tasks into queues; `configuration` comes back parsed. */
 export type Workflow = FromWire<components['schemas']['taskrouter.v1.workspace.workflow']>;
@@ -113,6 +104,6 @@ export function workflows(api: ApiClient, workspaceSid: string): WorkflowsApi {
     path: '/v1/Workspaces/{WorkspaceSid}/Workflows',
     scope: inWorkspace(workspaceSid),
     sidPrefix: 'WW',
-    required: ['friendlyName', 'configuration'] satisfies RequiredParamOf<'CreateWorkflow'>[],
+    create: 'CreateWorkflow',
   }) as WorkflowsApi;
 }

@@ -1,15 +1,6 @@
 import type { TaskRouterClient as ApiClient, components } from '@taskrouter/core';
 import { collection } from './collection.js';
-import type {
-  FiltersOf,
-  FromWire,
-  ItemIterable,
-  ListOptions,
-  Page,
-  PageOptions,
-  ParamsOf,
-  RequiredParamOf,
-} from './types.js';
+import type { FiltersOf, FromWire, ItemIterable, ListOptions, Page, PageOptions, ParamsOf } from './types.js';
 
 /** A workspace: the container of every other TaskRouter resource. */
 export type Workspace = FromWire<components['schemas']['taskrouter.v1.workspace']>;
@@ -103,6 +94,6 @@ export function workspaces(api: ApiClient): WorkspacesApi {
     path: '/v1/Workspaces',
     scope: {},
     sidPrefix: 'WS',
-    required: ['friendlyName'] satisfies RequiredParamOf<'CreateWorkspace'>[],
+    create: 'CreateWorkspace',
   }) as WorkspacesApi;
 }
