@@ -148,7 +148,7 @@ const union = (items: Iterable<string>) => [...new Set(items)].sort().map(quote)
 
 /**
  * The facts about parameters and fields that code would otherwise restate: SID prefixes of
- * parameters (per operation, and indexed by path and by field name for the client), required
+ * parameters (per operation, and indexed by path segment and by field name for the client), required
  * body fields, date-time fields of responses and parameters.
  */
 function specFacts(doc: OpenApiDocument): string {
@@ -249,7 +249,7 @@ function specFacts(doc: OpenApiDocument): string {
       return nested.map((child) => `${name}${field.type === 'array' ? '[]' : ''}.${child}`);
     });
   for (const name of Object.keys(doc.components.schemas)) {
-    if (![...responseSchemas].some((root) => root === name)) continue;
+    if (!responseSchemas.has(name)) continue;
     const paths = dateTimePaths(doc.components.schemas[name]!, name, new Set([name]));
     if (paths.length > 0) dateTimeRows.push(`  ${key(name)}: ${list(paths)},`);
   }
