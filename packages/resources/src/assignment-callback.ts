@@ -1,9 +1,10 @@
 import {
   type CallbackFields,
-  fieldMap,
+  type FieldMap,
   jsonField,
   numberField,
   rawFields,
+  readCallback,
   requiredText,
   timestampField,
 } from './callback-fields.js';
@@ -75,15 +76,11 @@ export function parseAssignmentCallback<TaskAttributes = JsonObject, WorkerAttri
 export function parseAssignmentCallback<TaskAttributes = JsonObject, WorkerAttributes = JsonObject>(
   input: CallbackFields,
 ): AssignmentCallback<TaskAttributes, WorkerAttributes>;
-export function parseAssignmentCallback<TaskAttributes, WorkerAttributes>(
-  input: Request | CallbackFields,
-):
-  | AssignmentCallback<TaskAttributes, WorkerAttributes>
-  | Promise<AssignmentCallback<TaskAttributes, WorkerAttributes>> {
-  if (typeof Request !== 'undefined' && input instanceof Request) {
-    return input.text().then((body) => parseAssignmentCallback<TaskAttributes, WorkerAttributes>(body));
-  }
-  const fields = fieldMap(input as CallbackFields);
+export function parseAssignmentCallback(input: Request | CallbackFields): unknown {
+  return readCallback(input, assignmentFrom);
+}
+
+function assignmentFrom(fields: FieldMap): AssignmentCallback<unknown, unknown> {
   return {
     kind: 'assignment',
     timestamp: timestampField(fields),
@@ -92,11 +89,11 @@ export function parseAssignmentCallback<TaskAttributes, WorkerAttributes>(
     workflowSid: fields.get('WorkflowSid') || null,
     taskQueueSid: fields.get('TaskQueueSid') || null,
     taskSid: requiredText(fields, 'TaskSid'),
-    taskAttributes: jsonField<TaskAttributes>(fields, 'TaskAttributes') ?? ({} as TaskAttributes),
+    taskAttributes: jsonField(fields, 'TaskAttributes') ?? {},
     taskAge: numberField(fields, 'TaskAge') ?? 0,
     taskPriority: numberField(fields, 'TaskPriority') ?? 0,
     workerSid: requiredText(fields, 'WorkerSid'),
-    workerAttributes: jsonField<WorkerAttributes>(fields, 'WorkerAttributes') ?? ({} as WorkerAttributes),
+    workerAttributes: jsonField(fields, 'WorkerAttributes') ?? {},
     reservationSid: requiredText(fields, 'ReservationSid'),
     fields: rawFields(fields),
   };

@@ -34,6 +34,17 @@ export function fieldMap(input: CallbackFields): FieldMap {
   return map;
 }
 
+/** Reads a callback given as fields, or as a web `Request` whose body is read first. */
+export function readCallback<T>(
+  input: Request | CallbackFields,
+  parse: (fields: FieldMap) => T,
+): T | Promise<T> {
+  if (typeof Request !== 'undefined' && input instanceof Request) {
+    return input.text().then((body) => parse(fieldMap(body)));
+  }
+  return parse(fieldMap(input as CallbackFields));
+}
+
 /** A field the callback must carry. */
 export function requiredText(fields: FieldMap, name: string): string {
   const value = fields.get(name);

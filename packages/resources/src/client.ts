@@ -41,15 +41,7 @@ import { type WorkspacesApi, workspaces } from './workspaces.js';
 export class TaskRouterClient {
   /** The underlying `@taskrouter/core` client, for the standalone functions or raw calls. */
   readonly api: ApiClient;
-  /**
-   * The workspaces of the account.
-   *
-   * @example
-   * ```ts
-   * const workspace = await client.workspaces.get(workspaceSid);
-   * console.log(workspace.friendlyName);
-   * ```
-   */
+  /** The workspaces of the account. */
   readonly workspaces: WorkspacesApi;
 
   /** Creates a client; the options are those of `createTaskRouterClient` from `@taskrouter/core`. */
@@ -58,147 +50,57 @@ export class TaskRouterClient {
     this.workspaces = workspaces(this.api);
   }
 
-  /**
-   * The activities of a workspace.
-   *
-   * @example
-   * ```ts
-   * const offline = await client.activities(workspaceSid).list({ friendlyName: 'Offline' }).toArray();
-   * console.log(offline[0]?.sid);
-   * ```
-   */
+  /** The activities of a workspace. */
   activities(workspaceSid: string): ActivitiesApi {
     return activities(this.api, workspaceSid);
   }
 
-  /**
-   * The workers of a workspace; the type parameter describes their attributes.
-   *
-   * @example
-   * ```ts
-   * const worker = await client.workers<{ skills: string[] }>(workspaceSid).create({
-   *   friendlyName: 'Dana',
-   *   attributes: { skills: ['billing'] },
-   * });
-   * console.log(worker.attributes?.skills);
-   * ```
-   */
+  /** The workers of a workspace; the type parameter describes their attributes. */
   workers<Attributes = JsonObject>(workspaceSid: string): WorkersApi<Attributes> {
     return workers<Attributes>(this.api, workspaceSid);
   }
 
-  /**
-   * The task queues of a workspace.
-   *
-   * @example
-   * ```ts
-   * const queue = await client.taskQueues(workspaceSid).create({ friendlyName: 'VIP', targetWorkers: 'vip == true' });
-   * console.log(queue.sid);
-   * ```
-   */
+  /** The task queues of a workspace. */
   taskQueues(workspaceSid: string): TaskQueuesApi {
     return taskQueues(this.api, workspaceSid);
   }
 
-  /**
-   * The workflows of a workspace.
-   *
-   * @example
-   * ```ts
-   * const workflow = await client.workflows(workspaceSid).get(workflowSid);
-   * console.log(workflow.assignmentCallbackUrl);
-   * ```
-   */
+  /** The workflows of a workspace. */
   workflows(workspaceSid: string): WorkflowsApi {
     return workflows(this.api, workspaceSid);
   }
 
-  /**
-   * The tasks of a workspace; the type parameter describes their attributes.
-   *
-   * @example
-   * ```ts
-   * const task = await client.tasks<{ type: string }>(workspaceSid).create({ workflowSid, attributes: { type: 'chat' } });
-   * console.log(task.attributes.type);
-   * ```
-   */
+  /** The tasks of a workspace; the type parameter describes their attributes. */
   tasks<Attributes = JsonObject>(workspaceSid: string): TasksApi<Attributes> {
     return tasks<Attributes>(this.api, workspaceSid);
   }
 
-  /**
-   * The task channels of a workspace.
-   *
-   * @example
-   * ```ts
-   * const chat = await client.taskChannels(workspaceSid).get('chat');
-   * console.log(chat.sid);
-   * ```
-   */
+  /** The task channels of a workspace. */
   taskChannels(workspaceSid: string): TaskChannelsApi {
     return taskChannels(this.api, workspaceSid);
   }
 
-  /**
-   * The channels of one worker.
-   *
-   * @example
-   * ```ts
-   * await client.workerChannels(workspaceSid, workerSid).update('voice', { capacity: 1 });
-   * ```
-   */
+  /** The channels of one worker. */
   workerChannels(workspaceSid: string, workerSid: string): WorkerChannelsApi {
     return workerChannels(this.api, workspaceSid, workerSid);
   }
 
-  /**
-   * The reservations of one task.
-   *
-   * @example
-   * ```ts
-   * const pending = await client.taskReservations(workspaceSid, taskSid).list({ reservationStatus: 'pending' }).toArray();
-   * console.log(pending.map((reservation) => reservation.workerName));
-   * ```
-   */
+  /** The reservations of one task. */
   taskReservations(workspaceSid: string, taskSid: string): TaskReservationsApi {
     return taskReservations(this.api, workspaceSid, taskSid);
   }
 
-  /**
-   * The reservations of one worker.
-   *
-   * @example
-   * ```ts
-   * const reservation = await client.workerReservations(workspaceSid, workerSid).get(reservationSid);
-   * console.log(reservation.reservationStatus);
-   * ```
-   */
+  /** The reservations of one worker. */
   workerReservations(workspaceSid: string, workerSid: string): WorkerReservationsApi {
     return workerReservations(this.api, workspaceSid, workerSid);
   }
 
-  /**
-   * The events of a workspace.
-   *
-   * @example
-   * ```ts
-   * const recent = await client.events(workspaceSid).list({ minutes: 5, limit: 20 }).toArray();
-   * console.log(recent.map((event) => event.eventType));
-   * ```
-   */
+  /** The events of a workspace. */
   events(workspaceSid: string): EventsApi {
     return events(this.api, workspaceSid);
   }
 
-  /**
-   * Every statistics endpoint of a workspace.
-   *
-   * @example
-   * ```ts
-   * const now = await client.statistics(workspaceSid).workspace.realTime();
-   * console.log(now.totalTasks);
-   * ```
-   */
+  /** Every statistics endpoint of a workspace. */
   statistics(workspaceSid: string): StatisticsApi {
     return statistics(this.api, workspaceSid);
   }

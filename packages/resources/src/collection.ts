@@ -1,13 +1,26 @@
 import {
   type TaskRouterClient as ApiClient,
-  TaskRouterError,
-  decodeForm,
+  type ListPath,
+  type OperationId,
+  paginate,
+  paginatePages,
   type paths,
   type Schemas,
-  type SidPrefix,
+  TaskRouterError,
 } from '@taskrouter/core';
 import type { requiredBodyFields } from '@taskrouter/core/facts';
-import type { ConditionalOptions, ItemIterable, ListOptions, Page, PageOptions } from './types.js';
+import type { CatalogEntry, SpecConsistent, TakesIfMatch } from './catalog.js';
+import type {
+  ConditionalOptions,
+  FiltersOf,
+  ItemIterable,
+  JsonObject,
+  ListOptions,
+  Page,
+  PageOptions,
+  ParamsOf,
+  Versioned,
+} from './types.js';
 import { fromWire, requireId, requireParams, requiredParamsOf, toWire } from './wire.js';
 
 type Method = 'GET' | 'POST' | 'DELETE';
@@ -69,63 +82,60 @@ export async function fetchOne<T>(
   return fromResponse<T>(data, response);
 }
 
-interface WireListPage {
-  meta: Schemas['list_meta'];
-  [key: string]: unknown;
-}
+type WirePage = Schemas['list_meta'] extends infer Meta ? { meta: Meta } & Record<string, unknown> : never;
 
-function absoluteUrl(url: string): URL {
+/** The cursor in a next page URL; the URL itself is checked by core when it is followed. */
+function pageToken(nextPageUrl: string): string | null {
   try {
-    return new URL(url);
+    return new URL(nextPageUrl).searchParams.get('PageToken');
   } catch {
-    throw new TaskRouterError(`The answer's meta.next_page_url is not an absolute URL: ${url}`);
+    throw new TaskRouterError(`The answer's meta.next_page_url is not an absolute URL: ${nextPageUrl}`);
   }
 }
 
-function asListPage(data: unknown): WireListPage {
-  const key = (data as { meta?: { key?: unknown } | null } | null)?.meta?.key;
-  if (typeof key !== 'string' || !Array.isArray((data as Record<string, unknown>)[key])) {
-    throw new TaskRouterError('The answer is not a list page: it needs meta.key naming an array of items');
-  }
-  return data as WireListPage;
-}
-
-async function fetchPage<T>(
-  api: ApiClient,
-  path: keyof paths,
-  params: PathParams,
-  query: Record<string, unknown>,
-): Promise<Page<T>> {
-  const { data } = await send(api, 'GET', path, { path: params, query });
-  const { meta, ...rest } = asListPage(data);
+/** Reads the next page core's paging engine yields, as a {@link Page} whose `next()` continues it. */
+async function readPage<T>(pages: AsyncGenerator<unknown>): Promise<Page<T> | null> {
+  const { value, done } = await pages.next();
+  if (done) return null;
+  const { meta, ...rest } = value as WirePage;
   const nextPageUrl = meta.next_page_url || null;
-  const next = nextPageUrl === null ? null : absoluteUrl(nextPageUrl);
+  let following: Promise<Page<T> | null> | undefined;
   return {
     items: fromWire<T[]>(rest[meta.key]),
     page: meta.page,
     pageSize: meta.page_size,
     url: meta.url,
     nextPageUrl,
-    nextPageToken: next?.searchParams.get('PageToken') ?? null,
-    // The next URL carries the cursor and the original filters; follow it as given.
-    next: async () => (next ? fetchPage<T>(api, path, params, decodeForm(next.search.slice(1))) : null),
+    nextPageToken: nextPageUrl === null ? null : pageToken(nextPageUrl),
+    next() {
+      following ??= nextPageUrl === null ? Promise.resolve(null) : readPage<T>(pages);
+      return following;
+    },
   };
 }
 
-/** Fetches one page of a list, with the caller's camelCase filters. */
-export function listPage<T>(
+/**
+ * Fetches one page of a list with the caller's camelCase filters, through core's `paginatePages`
+ * (its checks on `pageSize`, next page URLs and page shapes apply).
+ */
+export async function listPage<T>(
   api: ApiClient,
   path: keyof paths,
   params: PathParams,
   options: PageOptions & object = {},
 ): Promise<Page<T>> {
-  const { pageSize, pageToken, ...filters } = options;
-  return fetchPage<T>(api, path, params, { ...toWire(filters), PageSize: pageSize, PageToken: pageToken });
+  const { pageSize, pageToken: token, ...filters } = options;
+  const query = { ...toWire(filters), PageToken: token };
+  const pages = paginatePages(api, path as ListPath, { params: { path: params, query } } as never, {
+    pageSize,
+  });
+  return (await readPage<T>(pages)) as Page<T>;
 }
 
-const MAX_PAGE_SIZE = 1000;
-
-/** Iterates over the items of a list, fetching pages lazily; `break` stops fetching. */
+/**
+ * Iterates over the items of a list through core's `paginate`, fetching pages lazily; `break`
+ * stops fetching.
+ */
 export function listItems<T>(
   api: ApiClient,
   path: keyof paths,
@@ -134,28 +144,9 @@ export function listItems<T>(
 ): ItemIterable<T> {
   const { limit, pageSize, ...filters } = options;
   async function* items(): AsyncGenerator<T> {
-    if (limit !== undefined && limit <= 0) return;
-    const size = pageSize ?? (limit !== undefined && limit < MAX_PAGE_SIZE ? limit : undefined);
-    let page: Page<T> | null = await listPage<T>(api, path, params, { ...filters, pageSize: size });
-    const seen = new Set<string>();
-    let count = 0;
-    while (page) {
-      seen.add(page.url);
-      for (const item of page.items) {
-        yield item;
-        if (++count === limit) return;
-      }
-      if (page.nextPageUrl === null) return;
-      // A next URL already read (this page's own included) would hand out the same items again,
-      // or loop forever: fail loudly rather than return a silently shortened list.
-      if (seen.has(page.nextPageUrl)) {
-        throw new TaskRouterError(
-          `The list's next page URL repeats a page already read: ${page.nextPageUrl}`,
-        );
-      }
-      seen.add(page.nextPageUrl);
-      page = await page.next();
-    }
+    const init = { params: { path: params, query: toWire(filters) } } as never;
+    for await (const item of paginate(api, path as ListPath, init, { limit, pageSize }))
+      yield fromWire<T>(item);
   }
   return {
     [Symbol.asyncIterator]: items,
@@ -167,51 +158,208 @@ export function listItems<T>(
   };
 }
 
-/** Where a collection lives and how its members are identified. */
-export interface CollectionSpec<P extends CollectionPath> {
-  /** Spec path of the list; the instance path is this plus `/{Sid}`. */
-  path: P;
-  /** Path parameters of the enclosing resources. */
-  scope: PathParams;
-  /** SID prefix of the members; without one, any non-blank name or SID is accepted. */
-  sidPrefix?: SidPrefix;
-  /** The operation that creates a member; the parameters it requires are the spec's. */
-  create?: keyof typeof requiredBodyFields;
+/**
+ * `create`: a new member of the collection from camelCase parameters. Parameters the spec
+ * requires are checked before anything is sent.
+ */
+export interface Creatable<Params, Result> {
+  /**
+   * Creates a member of the collection. Required parameters, SIDs and JSON documents are checked
+   * before anything is sent; `attributes` and `configuration` take objects.
+   *
+   * @example
+   * ```ts
+   * const queue = await client.taskQueues(workspaceSid).create({ friendlyName: 'Spanish', targetWorkers: "languages HAS 'es'" });
+   * const task = await client.tasks(workspaceSid).create({ workflowSid, attributes: { type: 'support' }, priority: 5 });
+   * console.log(queue.sid, task.assignmentStatus);
+   * ```
+   */
+  create(params: Params): Promise<Result>;
 }
 
-/** A list path whose instance path `${P}/{Sid}` also exists in the spec. */
-export type CollectionPath = {
-  [P in keyof paths]: `${P}/{Sid}` extends keyof paths ? P : never;
-}[keyof paths];
+/** `get`: one member by SID (or by unique name, for channels). */
+export interface Fetchable<Result> {
+  /**
+   * Fetches a member by its SID; task channels and worker channels also take their unique name.
+   *
+   * @example
+   * ```ts
+   * const task = await client.tasks(workspaceSid).get(taskSid);
+   * const voice = await client.taskChannels(workspaceSid).get('voice');
+   * console.log(task.assignmentStatus, voice.sid);
+   * ```
+   */
+  get(sid: string): Promise<Result>;
+}
+
+/** `list` and `page`: every member, or one page of them, with the list's filters. */
+export interface Listable<Filters, Item> {
+  /**
+   * Iterates over the members matching the filters, fetching pages as the loop needs them;
+   * `break` stops fetching, `limit` caps the items, `toArray()` collects them.
+   *
+   * @example
+   * ```ts
+   * for await (const worker of client.workers(workspaceSid).list({ available: true, limit: 100 })) {
+   *   console.log(worker.friendlyName);
+   * }
+   * const waiting = await client.tasks(workspaceSid).list({ assignmentStatus: ['pending'] }).toArray();
+   * console.log(waiting.length);
+   * ```
+   */
+  list(params?: Filters & ListOptions): ItemIterable<Item>;
+  /**
+   * Fetches one page of members with its cursor (`nextPageToken`) and `next()`.
+   *
+   * @example
+   * ```ts
+   * const first = await client.activities(workspaceSid).page({ pageSize: 2 });
+   * const second = await first.next(); // null after the last page
+   * console.log(first.items.length, second?.items.length ?? 0);
+   * ```
+   */
+  page(params?: Filters & PageOptions): Promise<Page<Item>>;
+}
+
+/** `update` of a resource without versions. */
+export interface Updatable<Params, Result> {
+  /**
+   * Changes a member; only the parameters given are sent.
+   *
+   * @example
+   * ```ts
+   * await client.activities(workspaceSid).update(activitySid, { friendlyName: 'On a break' });
+   * ```
+   */
+  update(sid: string, params: Params): Promise<Result>;
+}
+
+/** `update` of a versioned resource (tasks, workers, reservations). */
+export interface ConditionallyUpdatable<Params, Result> {
+  /**
+   * Changes a member; with `ifMatch`, only if it still has that version (otherwise the service
+   * answers 412 and changes nothing).
+   *
+   * @example
+   * ```ts
+   * const tasks = client.tasks(workspaceSid);
+   * const task = await tasks.get(taskSid);
+   * await tasks.update(taskSid, { priority: task.priority + 1 }, { ifMatch: task.version });
+   * ```
+   */
+  update(sid: string, params: Params, options?: ConditionalOptions): Promise<Result>;
+}
+
+/** `delete` of a resource without versions. */
+export interface Deletable {
+  /**
+   * Deletes a member.
+   *
+   * @example
+   * ```ts
+   * const lunch = await client.activities(workspaceSid).create({ friendlyName: 'Lunch' });
+   * await client.activities(workspaceSid).delete(lunch.sid);
+   * ```
+   */
+  delete(sid: string): Promise<void>;
+}
+
+/** `delete` of a versioned resource (tasks, workers). */
+export interface ConditionallyDeletable {
+  /**
+   * Deletes a member; with `ifMatch`, only if it still has that version.
+   *
+   * @example
+   * ```ts
+   * const bob = await client.workers(workspaceSid).create({ friendlyName: 'Bob' });
+   * await client.workers(workspaceSid).delete(bob.sid, { ifMatch: bob.version });
+   * ```
+   */
+  delete(sid: string, options?: ConditionalOptions): Promise<void>;
+}
+
+/** The operation id an entry names for one method kind (`never` when the collection has no such method). */
+export type OperationOf<E extends CatalogEntry, Kind extends keyof CatalogEntry['operations']> = Extract<
+  E['operations'][Kind],
+  OperationId
+>;
+
+/** A single member as `create`, `get` and `update` return it: with its version where it has one. */
+export type MemberResult<E extends CatalogEntry, Item> =
+  OperationOf<E, 'update'> extends never
+    ? Item
+    : TakesIfMatch<OperationOf<E, 'update'>> extends true
+      ? Item & Versioned
+      : Item;
 
 /**
- * The six standard operations of a collection, untyped; each resource module picks the ones
- * the API has and gives them their public types.
+ * The methods of a collection of the catalog, exactly those whose operation the spec has:
+ * `create`, `get`, `list` and `page`, `update` and `delete`, typed from the operations named by
+ * the entry. `Item` is the camelCase member, `Attributes` the shape of its attributes.
  */
-export function collection<P extends CollectionPath>(api: ApiClient, spec: CollectionSpec<P>) {
-  const { path, scope, sidPrefix } = spec;
+export type Collection<E extends CatalogEntry, Item, Attributes = JsonObject> = (OperationOf<
+  E,
+  'create'
+> extends never
+  ? unknown
+  : Creatable<ParamsOf<OperationOf<E, 'create'>, Attributes>, MemberResult<E, Item>>) &
+  (OperationOf<E, 'fetch'> extends never ? unknown : Fetchable<MemberResult<E, Item>>) &
+  (OperationOf<E, 'list'> extends never ? unknown : Listable<FiltersOf<OperationOf<E, 'list'>>, Item>) &
+  (OperationOf<E, 'update'> extends never
+    ? unknown
+    : TakesIfMatch<OperationOf<E, 'update'>> extends true
+      ? ConditionallyUpdatable<ParamsOf<OperationOf<E, 'update'>, Attributes>, MemberResult<E, Item>>
+      : Updatable<ParamsOf<OperationOf<E, 'update'>, Attributes>, MemberResult<E, Item>>) &
+  (OperationOf<E, 'delete'> extends never
+    ? unknown
+    : TakesIfMatch<OperationOf<E, 'delete'>> extends true
+      ? ConditionallyDeletable
+      : Deletable);
+
+/**
+ * Builds the collection a catalog entry describes, with exactly the methods its operations allow,
+ * in the enclosing resources given by `scope`. An entry that disagrees with the spec (path, SID
+ * prefix) does not compile here; `create` checks the body fields the spec requires.
+ */
+export function collection<E extends CatalogEntry, Item, Attributes = JsonObject>(
+  api: ApiClient,
+  entry: E & SpecConsistent<E>,
+  scope: PathParams,
+): Collection<E, Item, Attributes> {
+  const { path, sidPrefix, operations } = entry as CatalogEntry & { path: keyof paths };
   const instancePath = `${path}/{Sid}` as keyof paths;
-  const member = (sid: unknown): PathParams => ({ ...scope, Sid: requireId(sid, sidPrefix, 'sid') });
-  return {
-    async create(params?: object): Promise<unknown> {
-      if (spec.create) requireParams(params, requiredParamsOf(spec.create));
+  const member = (sid: unknown): PathParams => ({
+    ...scope,
+    Sid: requireId(sid, sidPrefix as Parameters<typeof requireId>[1], 'sid'),
+  });
+  const methods: Record<string, unknown> = {};
+  const create = operations.create as keyof typeof requiredBodyFields | undefined;
+  if (create) {
+    const required = requiredParamsOf(create);
+    methods.create = async (params?: object) => {
+      requireParams(params, required);
       const { data, response } = await send(api, 'POST', path, { path: scope, body: toWire(params) });
       return fromResponse(data, response);
-    },
-    async get(sid: string): Promise<unknown> {
-      return fetchOne(api, instancePath, member(sid));
-    },
-    list: (options?: object): ItemIterable<unknown> => listItems(api, path, scope, options),
-    page: (options?: object): Promise<Page<unknown>> => listPage(api, path, scope, options),
-    async update(sid: string, params?: object, options: ConditionalOptions = {}): Promise<unknown> {
+    };
+  }
+  if (operations.fetch) methods.get = async (sid: string) => fetchOne(api, instancePath, member(sid));
+  if (operations.list) {
+    methods.list = (options?: object) => listItems(api, path, scope, options);
+    methods.page = (options?: object) => listPage(api, path, scope, options);
+  }
+  if (operations.update) {
+    methods.update = async (sid: string, params?: object, options: ConditionalOptions = {}) => {
       const call = { path: member(sid), body: toWire(params), ifMatch: options.ifMatch };
       const { data, response } = await send(api, 'POST', instancePath, call);
       return fromResponse(data, response);
-    },
-    async delete(sid: string, options: ConditionalOptions = {}): Promise<void> {
+    };
+  }
+  if (operations.delete) {
+    methods.delete = async (sid: string, options: ConditionalOptions = {}) => {
       await send(api, 'DELETE', instancePath, { path: member(sid), ifMatch: options.ifMatch });
-    },
-  };
+    };
+  }
+  return methods as Collection<E, Item, Attributes>;
 }
 
 /** Path parameters of a resource inside a workspace, after checking the workspace SID. */

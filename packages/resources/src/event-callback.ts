@@ -3,10 +3,10 @@ import {
   booleanField,
   type CallbackFields,
   type FieldMap,
-  fieldMap,
   jsonField,
   numberField,
   rawFields,
+  readCallback,
   requiredText,
   timestampField,
 } from './callback-fields.js';
@@ -443,15 +443,11 @@ export function parseEventCallback<TaskAttributes = JsonObject, WorkerAttributes
 export function parseEventCallback<TaskAttributes = JsonObject, WorkerAttributes = JsonObject>(
   input: CallbackFields,
 ): EventCallback<TaskAttributes, WorkerAttributes>;
-export function parseEventCallback<TaskAttributes, WorkerAttributes>(
-  input: Request | CallbackFields,
-):
-  | EventCallback<TaskAttributes, WorkerAttributes>
-  | Promise<EventCallback<TaskAttributes, WorkerAttributes>> {
-  if (typeof Request !== 'undefined' && input instanceof Request) {
-    return input.text().then((body) => parseEventCallback<TaskAttributes, WorkerAttributes>(body));
-  }
-  const fields = fieldMap(input as CallbackFields);
+export function parseEventCallback(input: Request | CallbackFields): unknown {
+  return readCallback(input, eventFrom);
+}
+
+function eventFrom(fields: FieldMap): EventCallback<unknown, unknown> {
   const eventType = requiredText(fields, 'EventType');
   const known = KNOWN_EVENT_TYPES.has(eventType);
   const event: Record<string, unknown> = {
@@ -476,5 +472,5 @@ export function parseEventCallback<TaskAttributes, WorkerAttributes>(
     if (resource === 'activity') event.activitySid = event.resourceSid;
   }
   event.fields = rawFields(fields);
-  return event as unknown as EventCallback<TaskAttributes, WorkerAttributes>;
+  return event as unknown as EventCallback<unknown, unknown>;
 }

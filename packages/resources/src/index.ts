@@ -28,7 +28,44 @@ export {
   type ActivityUpdateParams,
   activities,
 } from './activities.js';
+export {
+  activityCatalog,
+  type CatalogEntry,
+  type CollectionOperations,
+  eventCatalog,
+  type SidPrefixOf,
+  type SpecConsistent,
+  type StatisticsEntry,
+  type StatisticsOperations,
+  type TakesIfMatch,
+  taskCatalog,
+  taskChannelCatalog,
+  taskQueueCatalog,
+  taskQueueStatisticsCatalog,
+  taskReservationCatalog,
+  workerCatalog,
+  workerChannelCatalog,
+  workerReservationCatalog,
+  workerStatisticsCatalog,
+  workersStatisticsCatalog,
+  workflowCatalog,
+  workflowStatisticsCatalog,
+  workspaceCatalog,
+  workspaceStatisticsCatalog,
+} from './catalog.js';
 export { TaskRouterClient } from './client.js';
+export type {
+  Collection,
+  ConditionallyDeletable,
+  ConditionallyUpdatable,
+  Creatable,
+  Deletable,
+  Fetchable,
+  Listable,
+  MemberResult,
+  OperationOf,
+  Updatable,
+} from './collection.js';
 export { type EventFilters, type EventsApi, events, type TaskRouterEvent } from './events.js';
 export {
   type TaskReservation,
@@ -44,6 +81,7 @@ export {
 } from './reservations.js';
 export {
   type StatisticsApi,
+  type StatisticsViews,
   statistics,
   type TaskQueueCumulativeStatistics,
   type TaskQueueRealTimeStatistics,

@@ -1,19 +1,30 @@
 import {
   type TaskRouterClient as ApiClient,
   assertSid,
+  type OperationId,
+  type operationTable,
   type paths,
   TaskRouterValidationError,
 } from '@taskrouter/core';
 import {
+  type StatisticsEntry,
+  taskQueueStatisticsCatalog,
+  workerStatisticsCatalog,
+  workersStatisticsCatalog,
+  workflowStatisticsCatalog,
+  workspaceStatisticsCatalog,
+} from './catalog.js';
+import {
   fetchOne,
+  fromResponse,
   inWorkspace,
+  type Listable,
   listItems,
   listPage,
   type PathParams,
-  fromResponse,
   send,
 } from './collection.js';
-import type { FiltersOf, FromWire, ItemIterable, ListOptions, Page, PageOptions, ResultOf } from './types.js';
+import type { FiltersOf, FromWire, ResultOf } from './types.js';
 import { requireId } from './wire.js';
 
 /** Real-time and cumulative statistics of a workspace. */
@@ -28,7 +39,7 @@ export type TaskQueueStatistics = FromWire<ResultOf<'FetchTaskQueueStatistics'>>
 export type TaskQueueRealTimeStatistics = FromWire<ResultOf<'FetchTaskQueueRealTimeStatistics'>>;
 /** Cumulative statistics of one task queue over an interval. */
 export type TaskQueueCumulativeStatistics = FromWire<ResultOf<'FetchTaskQueueCumulativeStatistics'>>;
-/** Statistics of one task queue, as an item of {@link TaskQueuesStatisticsApi.list}. */
+/** Statistics of one task queue, as an item of `list` on {@link TaskQueuesStatisticsApi}. */
 export type TaskQueuesStatisticsItem = FromWire<
   ResultOf<'ListTaskQueuesStatistics'>['task_queues_statistics'][number]
 >;
@@ -49,8 +60,11 @@ export type WorkflowRealTimeStatistics = FromWire<ResultOf<'FetchWorkflowRealTim
 /** Cumulative statistics of one workflow over an interval. */
 export type WorkflowCumulativeStatistics = FromWire<ResultOf<'FetchWorkflowCumulativeStatistics'>>;
 
-/** Statistics of the workspace as a whole. */
-export interface WorkspaceStatisticsApi {
+/**
+ * The views of one statistics scope, exactly those the spec has: `get` (real-time and
+ * cumulative together), `realTime` and `cumulative`, typed from the operations the catalog names.
+ */
+export type StatisticsViews<E extends StatisticsEntry> = {
   /**
    * Fetches real-time and cumulative statistics together.
    *
@@ -60,93 +74,53 @@ export interface WorkspaceStatisticsApi {
    * console.log(stats.realtime, stats.cumulative);
    * ```
    */
-  get(params?: FiltersOf<'FetchWorkspaceStatistics'>): Promise<WorkspaceStatistics>;
-  /**
-   * Fetches the current numbers.
-   *
-   * @example
-   * ```ts
-   * const now = await client.statistics(workspaceSid).workspace.realTime();
-   * console.log(now.totalTasks, now.tasksByStatus, now.activityStatistics);
-   * ```
-   */
-  realTime(params?: FiltersOf<'FetchWorkspaceRealTimeStatistics'>): Promise<WorkspaceRealTimeStatistics>;
-  /**
-   * Fetches totals over an interval (the last 15 minutes unless told otherwise).
-   *
-   * @example
-   * ```ts
-   * const today = await client.statistics(workspaceSid).workspace.cumulative({
-   *   startDate: new Date(Date.now() - 8 * 60 * 60 * 1000),
-   *   splitByWaitTime: [30, 60],
-   * });
-   * console.log(today.tasksCreated, today.reservationsAccepted, today.startTime);
-   * ```
-   */
-  cumulative(
-    params?: FiltersOf<'FetchWorkspaceCumulativeStatistics'>,
-  ): Promise<WorkspaceCumulativeStatistics>;
-}
+  get(params?: FiltersOf<E['operations']['get']>): Promise<FromWire<ResultOf<E['operations']['get']>>>;
+} & (E['operations'] extends { realTime: infer Id extends OperationId }
+  ? {
+      /**
+       * Fetches the current numbers.
+       *
+       * @example
+       * ```ts
+       * const now = await client.statistics(workspaceSid).taskQueue(taskQueueSid).realTime();
+       * console.log(now.totalAvailableWorkers, now.longestTaskWaitingAge);
+       * ```
+       */
+      realTime(params?: FiltersOf<Id>): Promise<FromWire<ResultOf<Id>>>;
+    }
+  : unknown) &
+  (E['operations'] extends { cumulative: infer Id extends OperationId }
+    ? {
+        /**
+         * Fetches totals over an interval (the last 15 minutes unless told otherwise).
+         *
+         * @example
+         * ```ts
+         * const today = await client.statistics(workspaceSid).workspace.cumulative({
+         *   startDate: new Date(Date.now() - 8 * 60 * 60 * 1000),
+         *   splitByWaitTime: [30, 60],
+         * });
+         * console.log(today.tasksCreated, today.reservationsAccepted, today.startTime);
+         * ```
+         */
+        cumulative(params?: FiltersOf<Id>): Promise<FromWire<ResultOf<Id>>>;
+      }
+    : unknown);
 
+/** Statistics of the workspace as a whole. */
+export type WorkspaceStatisticsApi = StatisticsViews<typeof workspaceStatisticsCatalog>;
 /** Statistics of one task queue. */
-export interface TaskQueueStatisticsApi {
-  /**
-   * Fetches real-time and cumulative statistics together.
-   *
-   * @example
-   * ```ts
-   * const stats = await client.statistics(workspaceSid).taskQueue(taskQueueSid).get();
-   * console.log(stats.taskQueueSid, stats.realtime);
-   * ```
-   */
-  get(params?: FiltersOf<'FetchTaskQueueStatistics'>): Promise<TaskQueueStatistics>;
-  /**
-   * Fetches the current numbers.
-   *
-   * @example
-   * ```ts
-   * const now = await client.statistics(workspaceSid).taskQueue(taskQueueSid).realTime();
-   * console.log(now.totalAvailableWorkers, now.longestTaskWaitingAge);
-   * ```
-   */
-  realTime(params?: FiltersOf<'FetchTaskQueueRealTimeStatistics'>): Promise<TaskQueueRealTimeStatistics>;
-  /**
-   * Fetches totals over an interval.
-   *
-   * @example
-   * ```ts
-   * const hour = await client.statistics(workspaceSid).taskQueue(taskQueueSid).cumulative({ minutes: 60 });
-   * console.log(hour.tasksEntered, hour.waitDurationUntilAccepted);
-   * ```
-   */
-  cumulative(
-    params?: FiltersOf<'FetchTaskQueueCumulativeStatistics'>,
-  ): Promise<TaskQueueCumulativeStatistics>;
-}
+export type TaskQueueStatisticsApi = StatisticsViews<typeof taskQueueStatisticsCatalog>;
+/** Statistics of all the workers of a workspace. */
+export type WorkersStatisticsApi = StatisticsViews<typeof workersStatisticsCatalog>;
+/** Statistics of one worker: its cumulative statistics. */
+export type WorkerStatisticsApi = StatisticsViews<typeof workerStatisticsCatalog>;
+/** Statistics of one workflow. */
+export type WorkflowStatisticsApi = StatisticsViews<typeof workflowStatisticsCatalog>;
 
 /** Statistics of many task queues at once. */
-export interface TaskQueuesStatisticsApi {
-  /**
-   * Iterates over the statistics of every task queue.
-   *
-   * @example
-   * ```ts
-   * for await (const queue of client.statistics(workspaceSid).taskQueues.list({ minutes: 30 })) {
-   *   console.log(queue.taskQueueSid, queue.cumulative);
-   * }
-   * ```
-   */
-  list(params?: FiltersOf<'ListTaskQueuesStatistics'> & ListOptions): ItemIterable<TaskQueuesStatisticsItem>;
-  /**
-   * Fetches one page of task queue statistics.
-   *
-   * @example
-   * ```ts
-   * const page = await client.statistics(workspaceSid).taskQueues.page({ friendlyName: 'Sample Queue' });
-   * console.log(page.items.length);
-   * ```
-   */
-  page(params?: FiltersOf<'ListTaskQueuesStatistics'> & PageOptions): Promise<Page<TaskQueuesStatisticsItem>>;
+export interface TaskQueuesStatisticsApi
+  extends Listable<FiltersOf<'ListTaskQueuesStatistics'>, TaskQueuesStatisticsItem> {
   /**
    * Fetches the real-time statistics of 1 to 50 task queues in one request.
    *
@@ -157,88 +131,6 @@ export interface TaskQueuesStatisticsApi {
    * ```
    */
   realTime(taskQueueSids: readonly string[]): Promise<TaskQueuesRealTimeStatistics>;
-}
-
-/** Statistics of all the workers of a workspace. */
-export interface WorkersStatisticsApi {
-  /**
-   * Fetches real-time and cumulative statistics together.
-   *
-   * @example
-   * ```ts
-   * const stats = await client.statistics(workspaceSid).workers.get({ taskQueueSid });
-   * console.log(stats.realtime, stats.cumulative);
-   * ```
-   */
-  get(params?: FiltersOf<'FetchWorkerStatistics'>): Promise<WorkersStatistics>;
-  /**
-   * Fetches how many workers are in each activity now.
-   *
-   * @example
-   * ```ts
-   * const now = await client.statistics(workspaceSid).workers.realTime();
-   * console.log(now.totalWorkers, now.activityStatistics);
-   * ```
-   */
-  realTime(params?: FiltersOf<'FetchWorkersRealTimeStatistics'>): Promise<WorkersRealTimeStatistics>;
-  /**
-   * Fetches totals over an interval.
-   *
-   * @example
-   * ```ts
-   * const hour = await client.statistics(workspaceSid).workers.cumulative({ minutes: 60 });
-   * console.log(hour.reservationsAccepted, hour.activityDurations);
-   * ```
-   */
-  cumulative(params?: FiltersOf<'FetchWorkersCumulativeStatistics'>): Promise<WorkersCumulativeStatistics>;
-}
-
-/** Statistics of one worker. */
-export interface WorkerStatisticsApi {
-  /**
-   * Fetches the worker's cumulative statistics.
-   *
-   * @example
-   * ```ts
-   * const stats = await client.statistics(workspaceSid).worker(workerSid).get({ minutes: 120 });
-   * console.log(stats.workerSid, stats.cumulative);
-   * ```
-   */
-  get(params?: FiltersOf<'FetchWorkerInstanceStatistics'>): Promise<WorkerStatistics>;
-}
-
-/** Statistics of one workflow. */
-export interface WorkflowStatisticsApi {
-  /**
-   * Fetches real-time and cumulative statistics together.
-   *
-   * @example
-   * ```ts
-   * const stats = await client.statistics(workspaceSid).workflow(workflowSid).get();
-   * console.log(stats.workflowSid, stats.realtime);
-   * ```
-   */
-  get(params?: FiltersOf<'FetchWorkflowStatistics'>): Promise<WorkflowStatistics>;
-  /**
-   * Fetches the current numbers.
-   *
-   * @example
-   * ```ts
-   * const now = await client.statistics(workspaceSid).workflow(workflowSid).realTime();
-   * console.log(now.totalTasks, now.tasksByPriority);
-   * ```
-   */
-  realTime(params?: FiltersOf<'FetchWorkflowRealTimeStatistics'>): Promise<WorkflowRealTimeStatistics>;
-  /**
-   * Fetches totals over an interval.
-   *
-   * @example
-   * ```ts
-   * const hour = await client.statistics(workspaceSid).workflow(workflowSid).cumulative({ minutes: 60 });
-   * console.log(hour.tasksEntered, hour.tasksTimedOutInWorkflow);
-   * ```
-   */
-  cumulative(params?: FiltersOf<'FetchWorkflowCumulativeStatistics'>): Promise<WorkflowCumulativeStatistics>;
 }
 
 /** Every statistics endpoint of a workspace. */
@@ -281,23 +173,36 @@ export interface StatisticsApi {
   workflow(workflowSid: string): WorkflowStatisticsApi;
 }
 
-/** A spec path prefix under which `/Statistics`, `/RealTimeStatistics` and `/CumulativeStatistics` all exist. */
-type StatisticsBase = {
-  [P in keyof paths]: P extends `${infer Base}/Statistics`
-    ? [`${Base}/RealTimeStatistics`, `${Base}/CumulativeStatistics`] extends [keyof paths, keyof paths]
-      ? Base
-      : never
-    : never;
-}[keyof paths];
+/** Where each view of a statistics scope lives, after the scope's path. */
+const VIEW_SUFFIXES = {
+  get: 'Statistics',
+  realTime: 'RealTimeStatistics',
+  cumulative: 'CumulativeStatistics',
+} as const;
 
-/** The three statistics views under one base path. */
-function views<B extends StatisticsBase>(api: ApiClient, base: B, params: PathParams) {
-  return {
-    get: (query?: object) => fetchOne(api, `${base}/Statistics` as keyof paths, params, query),
-    realTime: (query?: object) => fetchOne(api, `${base}/RealTimeStatistics` as keyof paths, params, query),
-    cumulative: (query?: object) =>
-      fetchOne(api, `${base}/CumulativeStatistics` as keyof paths, params, query),
-  };
+/** An entry whose views sit where the spec puts them: its path plus each view's suffix. */
+type ViewsConsistent<E extends StatisticsEntry> = {
+  readonly path: {
+    [View in keyof E['operations'] &
+      keyof typeof VIEW_SUFFIXES]: (typeof operationTable)[E['operations'][View] &
+      OperationId]['path'] extends `${infer Base}/${(typeof VIEW_SUFFIXES)[View]}`
+      ? Base
+      : never;
+  }[keyof E['operations'] & keyof typeof VIEW_SUFFIXES];
+};
+
+/** The views of a statistics scope of the catalog, exactly those it names. */
+function views<E extends StatisticsEntry>(
+  api: ApiClient,
+  entry: E & ViewsConsistent<E>,
+  params: PathParams,
+): StatisticsViews<E> {
+  const methods: Record<string, unknown> = {};
+  for (const view of Object.keys(entry.operations) as (keyof typeof VIEW_SUFFIXES)[]) {
+    const path = `${entry.path}/${VIEW_SUFFIXES[view]}` as keyof paths;
+    methods[view] = (query?: object) => fetchOne(api, path, params, query);
+  }
+  return methods as StatisticsViews<E>;
 }
 
 /** The bulk real-time statistics call takes 1 to 50 queues. */
@@ -320,8 +225,8 @@ export function statistics(api: ApiClient, workspaceSid: string): StatisticsApi 
   const scope = inWorkspace(workspaceSid);
   const queuesPath = '/v1/Workspaces/{WorkspaceSid}/TaskQueues/Statistics';
   return {
-    workspace: views(api, '/v1/Workspaces/{WorkspaceSid}', scope),
-    workers: views(api, '/v1/Workspaces/{WorkspaceSid}/Workers', scope),
+    workspace: views(api, workspaceStatisticsCatalog, scope),
+    workers: views(api, workersStatisticsCatalog, scope),
     taskQueues: {
       list: (options?: object) => listItems(api, queuesPath, scope, options),
       page: (options?: object) => listPage(api, queuesPath, scope, options),
@@ -352,21 +257,16 @@ export function statistics(api: ApiClient, workspaceSid: string): StatisticsApi 
       },
     },
     taskQueue: (taskQueueSid) =>
-      views(api, '/v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}', {
+      views(api, taskQueueStatisticsCatalog, {
         ...scope,
         TaskQueueSid: requireId(taskQueueSid, 'WQ', 'taskQueueSid'),
       }),
-    worker(workerSid) {
-      const params = { ...scope, WorkerSid: requireId(workerSid, 'WK', 'workerSid') };
-      return {
-        get: (query?: object) =>
-          fetchOne(api, '/v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Statistics', params, query),
-      };
-    },
+    worker: (workerSid) =>
+      views(api, workerStatisticsCatalog, { ...scope, WorkerSid: requireId(workerSid, 'WK', 'workerSid') }),
     workflow: (workflowSid) =>
-      views(api, '/v1/Workspaces/{WorkspaceSid}/Workflows/{WorkflowSid}', {
+      views(api, workflowStatisticsCatalog, {
         ...scope,
         WorkflowSid: requireId(workflowSid, 'WW', 'workflowSid'),
       }),
-  } as StatisticsApi;
+  };
 }

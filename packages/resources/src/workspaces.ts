@@ -1,87 +1,21 @@
 import type { TaskRouterClient as ApiClient, components } from '@taskrouter/core';
-import { collection } from './collection.js';
-import type { FiltersOf, FromWire, ItemIterable, ListOptions, Page, PageOptions, ParamsOf } from './types.js';
+import { workspaceCatalog } from './catalog.js';
+import { type Collection, collection } from './collection.js';
+import type { FiltersOf, FromWire, ParamsOf } from './types.js';
 
 /** A workspace: the container of every other TaskRouter resource. */
 export type Workspace = FromWire<components['schemas']['taskrouter.v1.workspace']>;
-/** Parameters of {@link WorkspacesApi.create}. */
+/** Parameters of `create` on {@link WorkspacesApi}; `template: 'FIFO'` adds a queue and a workflow. */
 export type WorkspaceCreateParams = ParamsOf<'CreateWorkspace'>;
-/** Parameters of {@link WorkspacesApi.update}. */
+/** Parameters of `update` on {@link WorkspacesApi}. */
 export type WorkspaceUpdateParams = ParamsOf<'UpdateWorkspace'>;
-/** Filters of {@link WorkspacesApi.list} and {@link WorkspacesApi.page}. */
+/** Filters of `list` and `page` on {@link WorkspacesApi}. */
 export type WorkspaceFilters = FiltersOf<'ListWorkspace'>;
-
-/** Create, read, update, delete and list workspaces. */
-export interface WorkspacesApi {
-  /**
-   * Creates a workspace. With `template: 'FIFO'` it also gets a queue and a workflow that sends
-   * every task to it.
-   *
-   * @example
-   * ```ts
-   * const workspace = await client.workspaces.create({ friendlyName: 'Customer Support', template: 'FIFO' });
-   * console.log(workspace.sid, workspace.defaultActivityName);
-   * ```
-   */
-  create(params: WorkspaceCreateParams): Promise<Workspace>;
-  /**
-   * Fetches a workspace by SID.
-   *
-   * @example
-   * ```ts
-   * const workspace = await client.workspaces.get(workspaceSid);
-   * console.log(workspace.friendlyName, workspace.dateCreated.toISOString());
-   * ```
-   */
-  get(sid: string): Promise<Workspace>;
-  /**
-   * Iterates over the workspaces, fetching pages as needed.
-   *
-   * @example
-   * ```ts
-   * for await (const workspace of client.workspaces.list({ friendlyName: 'Customer Support' })) {
-   *   console.log(workspace.sid);
-   * }
-   * ```
-   */
-  list(params?: WorkspaceFilters & ListOptions): ItemIterable<Workspace>;
-  /**
-   * Fetches one page of workspaces.
-   *
-   * @example
-   * ```ts
-   * const first = await client.workspaces.page({ pageSize: 20 });
-   * const second = await first.next(); // null on the last page
-   * console.log(first.items.length, second?.items.length ?? 0);
-   * ```
-   */
-  page(params?: WorkspaceFilters & PageOptions): Promise<Page<Workspace>>;
-  /**
-   * Changes a workspace.
-   *
-   * @example
-   * ```ts
-   * await client.workspaces.update(workspaceSid, {
-   *   friendlyName: 'Test Workspace',
-   *   eventCallbackUrl: 'https://example.com/taskrouter/events',
-   * });
-   * ```
-   */
-  update(sid: string, params: WorkspaceUpdateParams): Promise<Workspace>;
-  /**
-   * Deletes a workspace and everything in it.
-   *
-   * @example
-   * ```ts
-   * await client.workspaces.delete(workspaceSid);
-   * ```
-   */
-  delete(sid: string): Promise<void>;
-}
+/** Create, read, update, delete (with everything in them) and list workspaces. */
+export type WorkspacesApi = Collection<typeof workspaceCatalog, Workspace>;
 
 /**
  * The workspaces of the account, on a client from `createTaskRouterClient`.
- *
  * @example
  * ```ts
  * const api = createTaskRouterClient({ accountSid, authToken, baseUrl, fetch });
@@ -90,10 +24,5 @@ export interface WorkspacesApi {
  * ```
  */
 export function workspaces(api: ApiClient): WorkspacesApi {
-  return collection(api, {
-    path: '/v1/Workspaces',
-    scope: {},
-    sidPrefix: 'WS',
-    create: 'CreateWorkspace',
-  }) as WorkspacesApi;
+  return collection(api, workspaceCatalog, {});
 }

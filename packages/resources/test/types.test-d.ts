@@ -1,4 +1,14 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import { collection } from '../src/collection.js';
+import {
+  type ActivitiesApi,
+  activityCatalog,
+  type EventsApi,
+  type TaskReservationsApi,
+  type WorkerChannelsApi,
+  type WorkerStatisticsApi,
+  type WorkflowStatisticsApi,
+} from '../src/index.js';
 import type {
   CamelCase,
   ItemIterable,
@@ -148,5 +158,26 @@ describe('methods', () => {
     >();
     expectTypeOf<Page<Task>['nextPageToken']>().toEqualTypeOf<string | null>();
     expectTypeOf(client.workspaces.delete('WS')).resolves.toEqualTypeOf<void>();
+  });
+});
+
+describe('the catalog', () => {
+  it('gives a collection exactly the methods whose operation the spec has', () => {
+    expectTypeOf<keyof EventsApi>().toEqualTypeOf<'get' | 'list' | 'page'>();
+    expectTypeOf<keyof WorkerChannelsApi>().toEqualTypeOf<'get' | 'list' | 'page' | 'update'>();
+    expectTypeOf<keyof TaskReservationsApi>().toEqualTypeOf<'get' | 'list' | 'page' | 'update'>();
+    expectTypeOf<keyof ActivitiesApi>().toEqualTypeOf<
+      'create' | 'get' | 'list' | 'page' | 'update' | 'delete'
+    >();
+    expectTypeOf<keyof WorkerStatisticsApi>().toEqualTypeOf<'get'>();
+    expectTypeOf<keyof WorkflowStatisticsApi>().toEqualTypeOf<'get' | 'realTime' | 'cumulative'>();
+  });
+
+  it('refuses an entry that disagrees with the spec where it is used', () => {
+    const api = client.api;
+    // @ts-expect-error: activities are WA…, not WQ…
+    collection(api, { ...activityCatalog, sidPrefix: 'WQ' } as const, {});
+    // @ts-expect-error: the list of activities lives under Activities
+    collection(api, { ...activityCatalog, path: '/v1/Workspaces/{WorkspaceSid}/Workers' } as const, {});
   });
 });
