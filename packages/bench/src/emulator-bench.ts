@@ -62,7 +62,7 @@ function availableActivity(emulator: Emulator, workspaceSid: string): string {
 /** A workspace with `queueCount` queues, one filter per queue, and `workerCount` available workers. */
 function routedWorkspace(emulator: Emulator, workerCount: number, queueCount: number) {
   const workspace = emulator.seed.workspace({ FriendlyName: 'Bench' });
-  const workspaceSid = workspace.sid!;
+  const workspaceSid = workspace.sid;
   const available = availableActivity(emulator, workspaceSid);
   const queues = Array.from({ length: queueCount }, (_, index) =>
     emulator.seed.taskQueue(workspaceSid, {
@@ -89,7 +89,7 @@ function routedWorkspace(emulator: Emulator, workerCount: number, queueCount: nu
       },
     },
   });
-  return { workspaceSid, workflowSid: workflow.sid!, path: `/v1/Workspaces/${workspaceSid}` };
+  return { workspaceSid, workflowSid: workflow.sid, path: `/v1/Workspaces/${workspaceSid}` };
 }
 
 /** Creates a task and returns its SID and the SID of the reservation routing made for it. */
@@ -132,7 +132,7 @@ async function inProcess(durationMs: number) {
   emulator.reset();
   const client = createTaskRouterClient({ ...emulator.credentials, fetch: emulator.fetch });
   const again = emulator.seed.workspace({ FriendlyName: 'Bench', Template: 'FIFO' });
-  const WorkspaceSid = again.sid!;
+  const WorkspaceSid = again.sid;
   const coreCallsPerSecond =
     3 *
     (await stepsPerSecond(durationMs, async () => {
@@ -232,11 +232,11 @@ function gc(): void {
 async function memory(taskCount: number) {
   const emulator = createEmulator();
   const workspace = emulator.seed.workspace({ FriendlyName: 'Bench', Template: 'FIFO' });
-  emulator.seed.task(workspace.sid!, { Attributes: { type: 'support' } });
+  emulator.seed.task(workspace.sid, { Attributes: { type: 'support' } });
   gc();
   const before = process.memoryUsage().heapUsed;
   for (let index = 0; index < taskCount; index++) {
-    emulator.seed.task(workspace.sid!, {
+    emulator.seed.task(workspace.sid, {
       Attributes: { type: 'support', ticket: index },
       Priority: index % 10,
     });
@@ -244,7 +244,7 @@ async function memory(taskCount: number) {
   gc();
   const after = process.memoryUsage().heapUsed;
   const pending = emulator.inspect
-    .tasks(workspace.sid!)
+    .tasks(workspace.sid)
     .filter((task) => task.assignment_status === 'pending');
   if (pending.length < taskCount)
     throw new Error(`expected ${taskCount} idle tasks, found ${pending.length}`);
@@ -276,7 +276,7 @@ async function soak(steps: number) {
 async function serve() {
   const emulator = createEmulator();
   const workspace = emulator.seed.workspace({ FriendlyName: 'Bench', Template: 'FIFO' });
-  const task = emulator.seed.task(workspace.sid!, { Attributes: { type: 'support' } });
+  const task = emulator.seed.task(workspace.sid, { Attributes: { type: 'support' } });
   const server = await emulator.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(
     `${JSON.stringify({ url: server.url, workspaceSid: workspace.sid, taskSid: task.sid, authorization: basicAuth(emulator) })}\n`,

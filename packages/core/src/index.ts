@@ -26,6 +26,7 @@ export { operationTable, type OperationId, type OperationInfo } from './generate
 
 /** Shortcut for the schemas of the spec: `Schemas['taskrouter.v1.workspace.task']` is a task. */
 export type Schemas = components['schemas'];
+export type { NonNullFields } from './non-null.js';
 
 export { DEFAULT_BASE_URL, createTaskRouterClient, type TaskRouterClientOptions } from './client.js';
 export {

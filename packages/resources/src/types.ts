@@ -1,4 +1,4 @@
-import type { components, OperationId, operationTable, operations } from '@taskrouter/core';
+import type { components, NonNullFields, OperationId, operationTable, operations } from '@taskrouter/core';
 import type { DateTimeParameter, DateTimeResponseField } from '@taskrouter/core/facts';
 
 /** A parsed JSON object whose shape the caller has not described. */
@@ -81,7 +81,7 @@ export type WireFieldValue<K, V, Attributes> = K extends DateField
 export type FromWire<T, Attributes = JsonObject, Set extends string = AlwaysSetField> = {
   [K in keyof T as K extends string ? CamelCase<K> : never]: WireFieldValue<
     K,
-    K extends Set ? NonNullable<T[K]> : T[K],
+    NonNullFields<T, Set>[K],
     Attributes
   >;
 };

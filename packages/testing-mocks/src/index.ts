@@ -28,6 +28,7 @@ export {
 export { runSoak, type SoakOptions, type SoakReport } from './verify/soak.js';
 export type { EmulatorServer, ListenOptions } from './adapters/http-server.js';
 export type { InstructionRecord } from './domain/state.js';
+export type { AlwaysSetField, ResourceBody } from './render/body.js';
 export { createFixtures, type FixturePage, type Fixtures, fixtures } from './emulator/fixtures.js';
 export {
   createTwilioHttpClient,

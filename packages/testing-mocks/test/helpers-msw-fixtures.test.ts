@@ -33,7 +33,7 @@ describe('useEmulator', () => {
 
   test('gives each test an emulator with the options', () => {
     expect(emulator().clock.now().toISOString()).toBe('2031-05-05T00:00:00.000Z');
-    firstSid = emulator().seed.workspace().sid!;
+    firstSid = emulator().seed.workspace().sid;
     expect(emulator().inspect.workspaces()).toHaveLength(1);
   });
 
@@ -47,23 +47,23 @@ describe('seeding helpers', () => {
   test('create resources through the API validation and return API bodies', () => {
     const emulator = createEmulator();
     const workspace = emulator.seed.workspace({ FriendlyName: 'Seeded', Template: 'FIFO' });
-    const queue = emulator.inspect.taskQueues(workspace.sid!)[0]!;
-    const worker = emulator.seed.worker(workspace.sid!, { Attributes: { skills: ['en'] } });
-    expect(JSON.parse(worker.attributes!)).toEqual({ skills: ['en'] });
-    const workflow = emulator.seed.workflow(workspace.sid!, {
+    const queue = emulator.inspect.taskQueues(workspace.sid)[0]!;
+    const worker = emulator.seed.worker(workspace.sid, { Attributes: { skills: ['en'] } });
+    expect(JSON.parse(worker.attributes)).toEqual({ skills: ['en'] });
+    const workflow = emulator.seed.workflow(workspace.sid, {
       Configuration: { task_routing: { default_filter: { queue: queue.sid } } },
     });
-    const task = emulator.seed.task(workspace.sid!, { WorkflowSid: workflow.sid!, Priority: 3 });
+    const task = emulator.seed.task(workspace.sid, { WorkflowSid: workflow.sid, Priority: 3 });
     expect(task).toMatchObject({ priority: 3, workflow_sid: workflow.sid });
-    expect(() => emulator.seed.task(workspace.sid!, { Priority: -1 })).toThrow(/Invalid parameter Priority/);
-    expect(() => emulator.seed.worker(workspace.sid!, { FriendlyName: worker.friendly_name! })).toThrow(
+    expect(() => emulator.seed.task(workspace.sid, { Priority: -1 })).toThrow(/Invalid parameter Priority/);
+    expect(() => emulator.seed.worker(workspace.sid, { FriendlyName: worker.friendly_name })).toThrow(
       /already exists/,
     );
     expect(() => emulator.seed.worker(`WS${'0'.repeat(32)}`)).toThrow(/was not found/);
     // The worker is offline, so routing stops at the queue.
     expect(
       emulator.inspect
-        .events(workspace.sid!)
+        .events(workspace.sid)
         .map((event) => event.event_type)
         .slice(-2),
     ).toEqual(['task.created', 'workflow.target-matched']);

@@ -292,7 +292,7 @@ describe('assignment callbacks', () => {
     const { s, task } = await assigned(() => Response.json(answer));
     await s.emulator.idle();
     const [after] = s.emulator.inspect.tasks(s.sid).filter((item) => item.sid === task.sid);
-    const attributes = JSON.parse(after!.attributes!);
+    const attributes = JSON.parse(after!.attributes);
     if (adds) expect(attributes.worker_call_sid).toMatch(/^CA[0-9a-f]{32}$/);
     else expect(attributes).not.toHaveProperty('worker_call_sid');
   });

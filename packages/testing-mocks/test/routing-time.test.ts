@@ -264,7 +264,7 @@ describe('real time', () => {
     // time was moved past the due instant.
     vi.useFakeTimers({ now: Date.parse('2030-01-01T00:00:00Z'), toFake: ['performance'] });
     const emulator = createEmulator({ clock: 'real', startTime: new Date('2030-01-01T00:00:00Z') });
-    const workspaceSid = emulator.seed.workspace().sid!;
+    const workspaceSid = emulator.seed.workspace().sid;
     const fired = new Promise<string | null>((resolve) =>
       emulator.clock.schedule(emulator.clock.nowMs() + 1, () =>
         resolve(emulator.seed.activity(workspaceSid).date_created),

@@ -359,7 +359,7 @@ describe('reservations', () => {
       Timeout: 30,
     });
     expect(conference.body.reservation_status).toBe('accepted');
-    expect(emulator.inspect.instructions(ws.sid, first.sid!)).toEqual([
+    expect(emulator.inspect.instructions(ws.sid, first.sid)).toEqual([
       expect.objectContaining({
         instruction: 'conference',
         parameters: { Instruction: 'conference', From: '+15550100', Timeout: '30' },

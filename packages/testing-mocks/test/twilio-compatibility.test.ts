@@ -7,7 +7,7 @@ type TwilioClient = ReturnType<typeof twilio>;
 
 function inProcessClient(emulator: Emulator): TwilioClient {
   return twilio(emulator.credentials.accountSid, emulator.credentials.authToken, {
-    httpClient: createTwilioHttpClient(emulator) as never,
+    httpClient: createTwilioHttpClient(emulator) as twilio.RequestClient,
   });
 }
 
@@ -102,14 +102,14 @@ async function exerciseEveryResource(client: TwilioClient) {
 
   const reservation = (await ws.tasks(task.sid).reservations.list())[0]!;
   expect(reservation.workerSid).toBe(worker.sid);
-  const fromTask = await ws.tasks(task.sid).reservations(reservation.sid!).fetch();
+  const fromTask = await ws.tasks(task.sid).reservations(reservation.sid).fetch();
   expect(fromTask.reservationStatus).toBe('pending');
   expect((await ws.workers(worker.sid).reservations.list()).map((item) => item.sid)).toEqual([
     reservation.sid,
   ]);
   const accepted = await ws
     .workers(worker.sid)
-    .reservations(reservation.sid!)
+    .reservations(reservation.sid)
     .update({ reservationStatus: 'accepted' });
   expect(accepted.reservationStatus).toBe('accepted');
   expect((await ws.tasks(task.sid).reservations.list()).map((item) => item.reservationStatus)).toEqual([
@@ -173,8 +173,8 @@ describe('the official twilio client, in-process', () => {
     const client = inProcessClient(emulator);
     const workspace = emulator.seed.workspace({ Template: 'FIFO' });
     const created: string[] = [];
-    for (let index = 0; index < 23; index++) created.push(emulator.seed.worker(workspace.sid!).sid!);
-    const workers = client.taskrouter.v1.workspaces(workspace.sid!).workers;
+    for (let index = 0; index < 23; index++) created.push(emulator.seed.worker(workspace.sid).sid);
+    const workers = client.taskrouter.v1.workspaces(workspace.sid).workers;
     expect((await workers.list({ pageSize: 5 })).map((worker) => worker.sid)).toEqual(created);
     const seen: string[] = [];
     await workers.each({ pageSize: 4 }, (worker) => {
@@ -193,7 +193,7 @@ describe('the official twilio client, in-process', () => {
     const emulator = createEmulator();
     const client = inProcessClient(emulator);
     const workspace = emulator.seed.workspace();
-    const ws = client.taskrouter.v1.workspaces(workspace.sid!);
+    const ws = client.taskrouter.v1.workspaces(workspace.sid);
     await ws.workers.create({ friendlyName: 'Alice' });
     await expect(ws.workers.create({ friendlyName: 'alice' })).rejects.toMatchObject({
       status: 400,
@@ -204,7 +204,7 @@ describe('the official twilio client, in-process', () => {
       code: 20404,
     });
     const stranger: TwilioClient = twilio(`AC${'0'.repeat(32)}`, 'wrong', {
-      httpClient: createTwilioHttpClient(emulator) as never,
+      httpClient: createTwilioHttpClient(emulator) as twilio.RequestClient,
     });
     await expect(stranger.taskrouter.v1.workspaces.list()).rejects.toMatchObject({
       status: 401,
@@ -216,7 +216,7 @@ describe('the official twilio client, in-process', () => {
     const emulator = createEmulator();
     const client = inProcessClient(emulator);
     const workspace = emulator.seed.workspace({ Template: 'FIFO' });
-    const ws = client.taskrouter.v1.workspaces(workspace.sid!);
+    const ws = client.taskrouter.v1.workspaces(workspace.sid);
     const task = await ws.tasks.create({ attributes: '{}' });
     await ws.tasks(task.sid).update({ priority: 1, ifMatch: '0' });
     await expect(ws.tasks(task.sid).update({ priority: 2, ifMatch: '0' })).rejects.toMatchObject({
@@ -235,7 +235,10 @@ describe('the official twilio client, over HTTP', () => {
 
   test('create, fetch, list, update and delete every resource', async () => {
     const client: TwilioClient = twilio(emulator.credentials.accountSid, emulator.credentials.authToken, {
-      httpClient: createTwilioHttpClient({ fetch: globalThis.fetch }, { baseUrl: server.url }) as never,
+      httpClient: createTwilioHttpClient(
+        { fetch: globalThis.fetch },
+        { baseUrl: server.url },
+      ) as twilio.RequestClient,
     });
     await exerciseEveryResource(client);
   });

@@ -97,7 +97,7 @@ describe('routing through the official twilio client', () => {
   test('in-process', async () => {
     const emulator = createEmulator();
     const client = twilio(emulator.credentials.accountSid, emulator.credentials.authToken, {
-      httpClient: createTwilioHttpClient(emulator) as never,
+      httpClient: createTwilioHttpClient(emulator) as twilio.RequestClient,
     });
     await routeOneTask(client);
   });
@@ -112,7 +112,10 @@ describe('routing through the official twilio client', () => {
 
     test('the same story', async () => {
       const client = twilio(emulator.credentials.accountSid, emulator.credentials.authToken, {
-        httpClient: createTwilioHttpClient({ fetch: globalThis.fetch }, { baseUrl: server.url }) as never,
+        httpClient: createTwilioHttpClient(
+          { fetch: globalThis.fetch },
+          { baseUrl: server.url },
+        ) as twilio.RequestClient,
       });
       await routeOneTask(client);
     });

@@ -10,12 +10,12 @@ export * from './emulator.ts';
 export const client = createTaskRouterClient({ ...emulator.credentials });
 
 const workspace = emulator.seed.workspace({ FriendlyName: 'Support', Template: 'FIFO' });
-export const WorkspaceSid = workspace.sid!;
+export const WorkspaceSid = workspace.sid;
 const worker = emulator.seed.worker(WorkspaceSid, { FriendlyName: 'Alice' });
-export const taskSid = emulator.seed.task(WorkspaceSid, { Attributes: { type: 'support' } }).sid!;
-const reservation = emulator.seed.reservation(WorkspaceSid, { taskSid, workerSid: worker.sid! });
+export const taskSid = emulator.seed.task(WorkspaceSid, { Attributes: { type: 'support' } }).sid;
+const reservation = emulator.seed.reservation(WorkspaceSid, { taskSid, workerSid: worker.sid });
 await client.POST('/v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}', {
-  params: { path: { WorkspaceSid, TaskSid: taskSid, Sid: reservation.sid! } },
+  params: { path: { WorkspaceSid, TaskSid: taskSid, Sid: reservation.sid } },
   body: { ReservationStatus: 'accepted' },
 });
 const { response } = await client.GET('/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}', {
@@ -24,4 +24,4 @@ const { response } = await client.GET('/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}
 export const version = response.headers.get('etag')!;
 
 export const value: unknown = WorkspaceSid;
-export const input = { workerSid: worker.sid! };
+export const input = { workerSid: worker.sid };

@@ -31,7 +31,7 @@ export interface TwilioHttpClientOptions {
  * import twilio from 'twilio';
  * const emulator = createEmulator();
  * const client = twilio(emulator.credentials.accountSid, emulator.credentials.authToken, {
- *   httpClient: createTwilioHttpClient(emulator) as never, // twilio types it as its own class
+ *   httpClient: createTwilioHttpClient(emulator) as twilio.RequestClient, // twilio types it as its class
  * });
  * const workspace = await client.taskrouter.v1.workspaces.create({ friendlyName: 'Support' });
  * ```

@@ -2,7 +2,8 @@
  * The public types of the emulator: its options, seeding and inspection helpers, and the
  * emulator itself.
  */
-import type { OperationId, operations, Schemas } from '@taskrouter/core';
+import type { OperationId, operations } from '@taskrouter/core';
+import type { ResourceBody } from '../render/body.js';
 import type { EmulatorFaults } from '../rest/faults.js';
 import type { EmulatorServer, ListenOptions } from '../adapters/http-server.js';
 import type { InstructionRecord } from '../domain/state.js';
@@ -85,31 +86,34 @@ export type SeedInput<Op extends OperationId> = { [Key in keyof OperationFormBod
  */
 export interface EmulatorSeeder {
   /** A workspace (name defaults to `Workspace <n>`). */
-  workspace(input?: SeedInput<'CreateWorkspace'>): Schemas['taskrouter.v1.workspace'];
+  workspace(input?: SeedInput<'CreateWorkspace'>): ResourceBody<'taskrouter.v1.workspace'>;
   /** An activity (name defaults to `Activity <n>`). */
   activity(
     workspaceSid: string,
     input?: SeedInput<'CreateActivity'>,
-  ): Schemas['taskrouter.v1.workspace.activity'];
+  ): ResourceBody<'taskrouter.v1.workspace.activity'>;
   /** A task channel (names default to `channel<n>`). */
   taskChannel(
     workspaceSid: string,
     input?: SeedInput<'CreateTaskChannel'>,
-  ): Schemas['taskrouter.v1.workspace.task_channel'];
+  ): ResourceBody<'taskrouter.v1.workspace.task_channel'>;
   /** A task queue (name defaults to `Queue <n>`). */
   taskQueue(
     workspaceSid: string,
     input?: SeedInput<'CreateTaskQueue'>,
-  ): Schemas['taskrouter.v1.workspace.task_queue'];
+  ): ResourceBody<'taskrouter.v1.workspace.task_queue'>;
   /** A worker (name defaults to `Worker <n>`). */
-  worker(workspaceSid: string, input?: SeedInput<'CreateWorker'>): Schemas['taskrouter.v1.workspace.worker'];
+  worker(
+    workspaceSid: string,
+    input?: SeedInput<'CreateWorker'>,
+  ): ResourceBody<'taskrouter.v1.workspace.worker'>;
   /** A workflow; `Configuration` is required (name defaults to `Workflow <n>`). */
   workflow(
     workspaceSid: string,
     input: SeedInput<'CreateWorkflow'>,
-  ): Schemas['taskrouter.v1.workspace.workflow'];
+  ): ResourceBody<'taskrouter.v1.workspace.workflow'>;
   /** A task. */
-  task(workspaceSid: string, input?: SeedInput<'CreateTask'>): Schemas['taskrouter.v1.workspace.task'];
+  task(workspaceSid: string, input?: SeedInput<'CreateTask'>): ResourceBody<'taskrouter.v1.workspace.task'>;
   /**
    * A pending reservation of a pending or reserved task for a worker, as routing would make it.
    * Useful to test reservation handling code.
@@ -117,34 +121,34 @@ export interface EmulatorSeeder {
   reservation(
     workspaceSid: string,
     input: { taskSid: string; workerSid: string },
-  ): Schemas['taskrouter.v1.workspace.task.task_reservation'];
+  ): ResourceBody<'taskrouter.v1.workspace.task.task_reservation'>;
 }
 
 /** Reads the emulator's state as API bodies, unpaged and without time windows. */
 export interface EmulatorInspector {
   /** Every workspace. */
-  workspaces(): Schemas['taskrouter.v1.workspace'][];
+  workspaces(): ResourceBody<'taskrouter.v1.workspace'>[];
   /** The workspace's activities. */
-  activities(workspaceSid: string): Schemas['taskrouter.v1.workspace.activity'][];
+  activities(workspaceSid: string): ResourceBody<'taskrouter.v1.workspace.activity'>[];
   /** The workspace's task channels. */
-  taskChannels(workspaceSid: string): Schemas['taskrouter.v1.workspace.task_channel'][];
+  taskChannels(workspaceSid: string): ResourceBody<'taskrouter.v1.workspace.task_channel'>[];
   /** The workspace's task queues. */
-  taskQueues(workspaceSid: string): Schemas['taskrouter.v1.workspace.task_queue'][];
+  taskQueues(workspaceSid: string): ResourceBody<'taskrouter.v1.workspace.task_queue'>[];
   /** The workspace's workers. */
-  workers(workspaceSid: string): Schemas['taskrouter.v1.workspace.worker'][];
+  workers(workspaceSid: string): ResourceBody<'taskrouter.v1.workspace.worker'>[];
   /** One worker's channels. */
   workerChannels(
     workspaceSid: string,
     workerSid: string,
-  ): Schemas['taskrouter.v1.workspace.worker.worker_channel'][];
+  ): ResourceBody<'taskrouter.v1.workspace.worker.worker_channel'>[];
   /** The workspace's workflows. */
-  workflows(workspaceSid: string): Schemas['taskrouter.v1.workspace.workflow'][];
+  workflows(workspaceSid: string): ResourceBody<'taskrouter.v1.workspace.workflow'>[];
   /** The workspace's tasks, in every status. */
-  tasks(workspaceSid: string): Schemas['taskrouter.v1.workspace.task'][];
+  tasks(workspaceSid: string): ResourceBody<'taskrouter.v1.workspace.task'>[];
   /** The workspace's reservations, as seen below their tasks. */
-  reservations(workspaceSid: string): Schemas['taskrouter.v1.workspace.task.task_reservation'][];
+  reservations(workspaceSid: string): ResourceBody<'taskrouter.v1.workspace.task.task_reservation'>[];
   /** Every recorded event, oldest first. */
-  events(workspaceSid: string): Schemas['taskrouter.v1.workspace.event'][];
+  events(workspaceSid: string): ResourceBody<'taskrouter.v1.workspace.event'>[];
   /** Instructions (conference, dequeue, call, redirect, supervise…) sent for a reservation. */
   instructions(workspaceSid: string, reservationSid: string): InstructionRecord[];
 }

@@ -1,7 +1,13 @@
-/** The activity's JSON body. */
+import type { ResourceBody } from './body.js';
 import type { ActivityRecord, WorkspaceState } from '../domain/state.js';
 import { isoDate, links } from './format.js';
-export function renderActivity(workspace: WorkspaceState, activity: ActivityRecord, origin: string) {
+
+/** The activity's JSON body. */
+export function renderActivity(
+  workspace: WorkspaceState,
+  activity: ActivityRecord,
+  origin: string,
+): ResourceBody<'taskrouter.v1.workspace.activity'> {
   const url = `${origin}${workspace.path}/Activities/${activity.sid}`;
   return {
     account_sid: workspace.record.accountSid,

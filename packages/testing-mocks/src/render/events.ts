@@ -1,8 +1,14 @@
-/** The event's JSON body. */
+import type { ResourceBody } from './body.js';
 import type { EventRecord, WorkspaceState } from '../domain/state.js';
 import { eventData, eventDescription, eventResourcePath, eventSid } from '../domain/event-log.js';
 import { isoDate } from './format.js';
-export function renderEvent(workspace: WorkspaceState, event: EventRecord, origin: string) {
+
+/** The event's JSON body. */
+export function renderEvent(
+  workspace: WorkspaceState,
+  event: EventRecord,
+  origin: string,
+): ResourceBody<'taskrouter.v1.workspace.event'> {
   const actor = event.actor ?? { type: 'workspace', sid: workspace.sid, path: workspace.path };
   const sid = eventSid(workspace, event);
   return {

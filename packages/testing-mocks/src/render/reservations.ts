@@ -1,12 +1,15 @@
-/** The reservation's JSON body, as seen below its task or below its worker. */
+import type { ResourceBody } from './body.js';
 import type { ReservationRecord, WorkspaceState } from '../domain/state.js';
 import { isoDate, links } from './format.js';
+
+/** The reservation's JSON body, as seen below its task or below its worker. */
 export function renderReservation(
   workspace: WorkspaceState,
   reservation: ReservationRecord,
   origin: string,
   view: 'task' | 'worker',
-) {
+): ResourceBody<'taskrouter.v1.workspace.task.task_reservation'> &
+  ResourceBody<'taskrouter.v1.workspace.worker.worker_reservation'> {
   const base = origin + workspace.path;
   const parent =
     view === 'task' ? `${base}/Tasks/${reservation.taskSid}` : `${base}/Workers/${reservation.workerSid}`;

@@ -1,7 +1,13 @@
-/** The task channel's JSON body. */
+import type { ResourceBody } from './body.js';
 import type { TaskChannelRecord, WorkspaceState } from '../domain/state.js';
 import { isoDate, links } from './format.js';
-export function renderTaskChannel(workspace: WorkspaceState, channel: TaskChannelRecord, origin: string) {
+
+/** The task channel's JSON body. */
+export function renderTaskChannel(
+  workspace: WorkspaceState,
+  channel: TaskChannelRecord,
+  origin: string,
+): ResourceBody<'taskrouter.v1.workspace.task_channel'> {
   return {
     account_sid: workspace.record.accountSid,
     date_created: isoDate(channel.created),

@@ -1,7 +1,13 @@
-/** The queue's JSON body. */
+import type { ResourceBody } from './body.js';
 import type { TaskQueueRecord, WorkspaceState } from '../domain/state.js';
 import { isoDate, links } from './format.js';
-export function renderTaskQueue(workspace: WorkspaceState, queue: TaskQueueRecord, origin: string) {
+
+/** The queue's JSON body. */
+export function renderTaskQueue(
+  workspace: WorkspaceState,
+  queue: TaskQueueRecord,
+  origin: string,
+): ResourceBody<'taskrouter.v1.workspace.task_queue'> {
   const url = `${origin}${workspace.path}/TaskQueues/${queue.sid}`;
   const activityName = (sid: string | null) =>
     sid ? (workspace.activities.get(sid)?.friendlyName ?? null) : null;

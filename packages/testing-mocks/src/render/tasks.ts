@@ -1,7 +1,14 @@
-/** The task's JSON body. */
+import type { ResourceBody } from './body.js';
 import type { TaskRecord, WorkspaceState } from '../domain/state.js';
 import { isoDate } from './format.js';
-export function renderTask(workspace: WorkspaceState, task: TaskRecord, origin: string, now: number) {
+
+/** The task's JSON body. */
+export function renderTask(
+  workspace: WorkspaceState,
+  task: TaskRecord,
+  origin: string,
+  now: number,
+): ResourceBody<'taskrouter.v1.workspace.task'> {
   const base = origin + workspace.path;
   const url = `${base}/Tasks/${task.sid}`;
   const queue = task.taskQueueSid ? workspace.taskQueues.get(task.taskQueueSid) : undefined;

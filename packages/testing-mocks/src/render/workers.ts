@@ -1,8 +1,14 @@
-/** The worker's JSON body. */
+import type { ResourceBody } from './body.js';
 import type { WorkerChannelRecord, WorkerRecord, WorkspaceState } from '../domain/state.js';
 import { availableCapacityPercentage } from '../domain/workers.js';
 import { isoDate, links } from './format.js';
-export function renderWorker(workspace: WorkspaceState, worker: WorkerRecord, origin: string) {
+
+/** The worker's JSON body. */
+export function renderWorker(
+  workspace: WorkspaceState,
+  worker: WorkerRecord,
+  origin: string,
+): ResourceBody<'taskrouter.v1.workspace.worker'> {
   const activity = workspace.activities.get(worker.activitySid);
   const base = origin + workspace.path;
   const url = `${base}/Workers/${worker.sid}`;
@@ -34,7 +40,11 @@ export function renderWorker(workspace: WorkspaceState, worker: WorkerRecord, or
 }
 
 /** The worker channel's JSON body. */
-export function renderWorkerChannel(workspace: WorkspaceState, channel: WorkerChannelRecord, origin: string) {
+export function renderWorkerChannel(
+  workspace: WorkspaceState,
+  channel: WorkerChannelRecord,
+  origin: string,
+): ResourceBody<'taskrouter.v1.workspace.worker.worker_channel'> {
   return {
     account_sid: workspace.record.accountSid,
     assigned_tasks: channel.assignedTasks,

@@ -1,7 +1,13 @@
-/** The workflow's JSON body. */
+import type { ResourceBody } from './body.js';
 import type { WorkflowRecord, WorkspaceState } from '../domain/state.js';
 import { isoDate, links } from './format.js';
-export function renderWorkflow(workspace: WorkspaceState, workflow: WorkflowRecord, origin: string) {
+
+/** The workflow's JSON body. */
+export function renderWorkflow(
+  workspace: WorkspaceState,
+  workflow: WorkflowRecord,
+  origin: string,
+): ResourceBody<'taskrouter.v1.workspace.workflow'> {
   const url = `${origin}${workspace.path}/Workflows/${workflow.sid}`;
   return {
     account_sid: workspace.record.accountSid,

@@ -1,7 +1,12 @@
-/** The workspace's JSON body. */
+import type { ResourceBody } from './body.js';
 import type { WorkspaceState } from '../domain/state.js';
 import { isoDate, links } from './format.js';
-export function renderWorkspace(workspace: WorkspaceState, origin: string) {
+
+/** The workspace's JSON body. */
+export function renderWorkspace(
+  workspace: WorkspaceState,
+  origin: string,
+): ResourceBody<'taskrouter.v1.workspace'> {
   const record = workspace.record;
   const url = origin + workspace.path;
   return {

@@ -144,17 +144,20 @@ export function dispatch(
   }
 }
 
-/** Runs an operation directly, without transport or authentication (used by the seeding helpers). */
-export function invokeOperation(
+/**
+ * The context of an operation run directly, without transport or authentication, as the seeding
+ * helpers run the create operations.
+ */
+export function operationContext(
   store: Store,
   origin: string,
   operationId: OperationId,
   path: Record<string, string>,
   values: Map<string, string[]>,
-): Reply {
+): RequestContext {
   const info = operationTable[operationId];
   const pathname = info.path.replace(/\{(\w+)\}/g, (_, name: string) => path[name] ?? '');
-  return HANDLERS[operationId]({
+  return {
     store,
     origin,
     pathname,
@@ -164,7 +167,7 @@ export function invokeOperation(
     ifMatch: null,
     sourceIpAddress: '127.0.0.1',
     json: undefined,
-  });
+  };
 }
 
 /**

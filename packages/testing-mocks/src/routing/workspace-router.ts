@@ -61,7 +61,9 @@ export const CANCEL_REASONS = {
 export type AssignmentInstruction = { readonly instruction: string } & Readonly<Record<string, unknown>>;
 
 const NO_ATTRIBUTES = Object.freeze({});
-const NO_OFFERS: ReservationRecord[] = Object.freeze([]) as never;
+// Shared by every task without offers; frozen, so a push that skipped the identity check throws.
+const NO_OFFERS: ReservationRecord[] = [];
+Object.freeze(NO_OFFERS);
 
 interface WorkerState {
   readonly record: WorkerRecord;
