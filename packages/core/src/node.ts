@@ -26,7 +26,7 @@ import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage } fr
 import { Agent as HttpsAgent } from 'node:https';
 import { createRequire } from 'node:module';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
-import { type TaskRouterClientOptions, createTaskRouterClient as createClient } from './client.js';
+import { type TaskRouterClientOptions, createClientWithClock } from './client.js';
 import { TaskRouterValidationError } from './errors.js';
 import {
   DIRECT_SEND,
@@ -35,6 +35,7 @@ import {
   MAX_TIMEOUT_MS,
   NULL_BODY_STATUSES,
   ResponseTooLarge,
+  systemClock,
 } from './transport.js';
 import type { TaskRouterClient } from './types.js';
 
@@ -244,11 +245,31 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
 }
 
 let sharedFetch: NodeFetch | undefined;
+/** The global fetch as it was when this module loaded: the platform's, unless something replaced it first. */
+const platformFetch = globalThis.fetch;
 
 /**
- * Creates a typed TaskRouter client, like `createTaskRouterClient` of `@taskrouter/core`, that
- * sends through a Node transport by default: one {@link createNodeFetch} shared by every client
- * made here without a `fetch` option. Everything else (options, calls, errors, retries) is the same.
+ * The fetch of a client made without one, picked on every attempt: the shared Node transport,
+ * unless `globalThis.fetch` has been replaced since this module loaded (a test double, an
+ * interceptor), which then gets the request as it would on other runtimes.
+ * @internal
+ */
+export function defaultNodeFetch(): typeof globalThis.fetch {
+  if (globalThis.fetch !== platformFetch) return globalThis.fetch;
+  sharedFetch ??= createNodeFetch();
+  return sharedFetch as typeof globalThis.fetch;
+}
+
+/**
+ * Creates a typed TaskRouter client that, without a `fetch` option, sends through a Node
+ * transport: one {@link createNodeFetch} shared by every client made without a `fetch` option.
+ * This is what `createTaskRouterClient` of `@taskrouter/core` is when Node.js loads it (the
+ * package's `node` export condition); it is also exported here to ask for it explicitly.
+ * Everything else (options, calls, errors, retries) is the same.
+ *
+ * When `globalThis.fetch` has been replaced after this module was loaded (a test stub, an
+ * interceptor), such a client calls it instead, so test doubles keep working. msw's
+ * `setupServer` also intercepts the Node transport itself, whenever it was started.
  *
  * @throws {@link TaskRouterValidationError} when the options are invalid.
  * @example
@@ -266,9 +287,7 @@ let sharedFetch: NodeFetch | undefined;
  * ```
  */
 export function createTaskRouterClient(options: TaskRouterClientOptions): TaskRouterClient {
-  if (typeof options !== 'object' || options === null) return createClient(options);
-  sharedFetch ??= createNodeFetch();
-  return createClient({ ...options, fetch: options.fetch ?? sharedFetch });
+  return createClientWithClock(options, systemClock, defaultNodeFetch);
 }
 
 /** The text of a body as `Response.text()` reads it: without a byte order mark. */

@@ -21,7 +21,7 @@ import {
   truncated,
   twilioError,
 } from './fault-server.js';
-import { ACCOUNT_SID, AUTH_TOKEN, WORKSPACE_SID, fakeClock, sid } from './helpers.js';
+import { ACCOUNT_SID, AUTH_TOKEN, WORKSPACE_SID, fakeClock, sid, transportUnderTest } from './helpers.js';
 
 // Every call goes through the real fetch and a real socket to a local server that misbehaves
 // on purpose. The retry clock is fake (random draw 0.5), so backoff waits are exact and instant:
@@ -44,6 +44,7 @@ function client(options: Partial<TaskRouterClientOptions> = {}, clock: Clock = f
   return createClientWithClock(
     { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl: server.url, ...options },
     clock,
+    transportUnderTest.defaultFetch,
   );
 }
 

@@ -2,6 +2,13 @@ import { createClientWithClock } from '../src/client.js';
 import type { TaskRouterClientOptions } from '../src/index.js';
 import type { Clock } from '../src/transport.js';
 
+/**
+ * How the clients of the socket-level suites (faults, leaks, hostile answers) pick their fetch
+ * when given none: left undefined, the platform fetch, as `@taskrouter/core` does off Node;
+ * `over-node-transport.test.ts` sets the Node default before it runs the suites again.
+ */
+export const transportUnderTest: { defaultFetch?: () => typeof globalThis.fetch | undefined } = {};
+
 /** A valid SID with the given prefix, its 32 digits made of one repeated hex character. */
 export function sid(prefix: string, digit = 'a'): string {
   return prefix + digit.repeat(32);

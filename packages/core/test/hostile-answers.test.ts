@@ -21,7 +21,7 @@ import {
   startFaultServer,
   twilioError,
 } from './fault-server.js';
-import { ACCOUNT_SID, AUTH_TOKEN, WORKSPACE_SID, fakeClock, sid } from './helpers.js';
+import { ACCOUNT_SID, AUTH_TOKEN, WORKSPACE_SID, fakeClock, sid, transportUnderTest } from './helpers.js';
 
 let server: FaultServer;
 let elsewhere: FaultServer;
@@ -39,6 +39,7 @@ function client(options: Partial<TaskRouterClientOptions> = {}) {
   return createClientWithClock(
     { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl: server.url, ...options },
     fakeClock().clock,
+    transportUnderTest.defaultFetch,
   );
 }
 

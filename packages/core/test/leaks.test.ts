@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { createClientWithClock } from '../src/client.js';
 import {
   type TaskRouterClientOptions,
   TaskRouterApiError,
@@ -18,7 +19,8 @@ import {
   validateWebhookRequest,
 } from '../src/index.js';
 import { type FaultServer, delayed, drop, json, startFaultServer, twilioError } from './fault-server.js';
-import { ACCOUNT_SID, API_KEY, WORKSPACE_SID, sid } from './helpers.js';
+import { systemClock } from '../src/transport.js';
+import { ACCOUNT_SID, API_KEY, WORKSPACE_SID, sid, transportUnderTest } from './helpers.js';
 
 // Fresh, recognisable secrets for this run, so a hit can only come from this test.
 const AUTH_TOKEN = `canary-token-${randomUUID()}`;
@@ -87,7 +89,11 @@ async function failureOf(run: () => unknown): Promise<unknown> {
 
 describe.each(credentialStyles)('with %s', (_, credentials) => {
   const client = (options: Partial<TaskRouterClientOptions> = {}) =>
-    createTaskRouterClient({ accountSid: ACCOUNT_SID, baseUrl: server.url, ...credentials, ...options });
+    createClientWithClock(
+      { accountSid: ACCOUNT_SID, baseUrl: server.url, ...credentials, ...options },
+      systemClock,
+      transportUnderTest.defaultFetch,
+    );
   const fetchWorkspace = (api: ReturnType<typeof client>) =>
     api.GET('/v1/Workspaces/{Sid}', { params: { path: { Sid: WORKSPACE_SID } } });
 

@@ -1,19 +1,25 @@
 /**
- * The socket-level suites again, with `createNodeFetch` as the platform fetch: the client finds
- * the Node transport through `globalThis.fetch` and sends directly through it, so every fault,
- * retry, timeout, abort, credential, redirect and size check of those suites also holds for the
- * Node transport.
+ * The socket-level suites again, over the transport a client made without a `fetch` option gets
+ * on Node (the `node` export condition's `createTaskRouterClient`): the shared Node transport,
+ * through which the client sends directly. Every fault, retry, timeout, abort, credential,
+ * redirect and size check of those suites holds for it as for the platform fetch.
  */
-import { afterAll, beforeAll, vi } from 'vitest';
-import { createNodeFetch } from '../src/node.js';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { defaultNodeFetch } from '../src/node.js';
+import { DIRECT_SEND } from '../src/transport.js';
+import { transportUnderTest } from './helpers.js';
 
-const nodeFetch = createNodeFetch();
 beforeAll(() => {
-  vi.stubGlobal('fetch', nodeFetch);
+  transportUnderTest.defaultFetch = defaultNodeFetch;
 });
 afterAll(() => {
-  vi.unstubAllGlobals();
-  nodeFetch.close();
+  (defaultNodeFetch() as unknown as { close(): void }).close();
+});
+
+test('the suites run over the Node transport, not the platform fetch', () => {
+  const chosen = defaultNodeFetch();
+  expect(chosen).not.toBe(globalThis.fetch);
+  expect(DIRECT_SEND in chosen).toBe(true);
 });
 
 await import('./faults.test.js');
