@@ -106,7 +106,7 @@ export const BUDGET_FILE = 'budgets.json';
 
 /** One budget: the gzip size recorded when it was last reviewed, and the most it may grow to. */
 export interface Budget {
-  /** Minified + gzip bytes (node platform) when the budget was last reviewed. */
+  /** Minified + gzip bytes (on the target's {@link budgetPlatform}) when the budget was last reviewed. */
   recordedGzipBytes: number;
   /** A bundle above this many minified + gzip bytes fails the budget test. */
   maxGzipBytes: number;
@@ -117,3 +117,15 @@ export const BUDGETED_TARGETS: readonly BundleTarget[] = [
   ...APP_TARGETS.filter((target) => target.id !== 'app:twilio' && target.id !== 'app:fetch'),
   ...PACKAGE_TARGETS,
 ];
+
+/** Entry points that exist for Node.js only. */
+const NODE_ONLY_TARGETS = new Set(['@taskrouter/core/node', '@taskrouter/testing-mocks']);
+
+/**
+ * The platform a target's budget is measured on: the browser, where bundle size is what users pay
+ * for, except for entry points made for Node only. On the node platform, `@taskrouter/core`
+ * deliberately brings its Node transport (its `node` export condition), which a browser never loads.
+ */
+export function budgetPlatform(target: BundleTarget): Platform {
+  return NODE_ONLY_TARGETS.has(target.id) ? 'node' : 'browser';
+}

@@ -5,13 +5,20 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUDGET_FILE, BUDGETED_TARGETS, type Budget, bundle, compressedSizes } from './bundle.js';
+import {
+  BUDGET_FILE,
+  BUDGETED_TARGETS,
+  type Budget,
+  budgetPlatform,
+  bundle,
+  compressedSizes,
+} from './bundle.js';
 import { BENCH_DIR } from './processes.js';
 
 const path = join(BENCH_DIR, BUDGET_FILE);
 const budgets = JSON.parse(await readFile(path, 'utf8')) as Record<string, Budget>;
 for (const target of BUDGETED_TARGETS) {
-  const { gzip } = compressedSizes(await bundle(target, 'node'));
+  const { gzip } = compressedSizes(await bundle(target, budgetPlatform(target)));
   const budget = budgets[target.id];
   if (budget === undefined) throw new Error(`${BUDGET_FILE} has no budget for ${target.id}: add one by hand`);
   process.stdout.write(

@@ -24,7 +24,6 @@
  */
 import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { createRequire } from 'node:module';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { type TaskRouterClientOptions, createClientWithClock } from './client.js';
 import { TaskRouterValidationError } from './errors.js';
@@ -61,9 +60,8 @@ export interface NodeFetch {
 // The modules' own objects rather than their named exports, whose bindings never change:
 // `request` is looked up on every call, so interceptors that patch it (msw's `setupServer`,
 // nock) see the requests.
-const requireBuiltin = createRequire(import.meta.url);
-const http = requireBuiltin('node:http') as typeof import('node:http');
-const https = requireBuiltin('node:https') as typeof import('node:https');
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 const DEFAULT_MAX_SOCKETS = 64;
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;

@@ -289,9 +289,9 @@ export function createTransport(settings: TransportSettings): Send {
 
   function tooLarge(target: string, method: string, url: string): TaskRouterResponseTooLargeError {
     const { maxResponseBytes } = settings;
-    const outcome = method === 'POST' ? ' The server may have acted on the request.' : '';
+    const outcome = method === 'POST' ? '; the server may have acted on it' : '';
     return new TaskRouterResponseTooLargeError(
-      `${target} answered with a body larger than maxResponseBytes (${maxResponseBytes} bytes); reading stopped there.${outcome}`,
+      `${target} answered with more than maxResponseBytes (${maxResponseBytes})${outcome}`,
       { method, url, maxResponseBytes },
     );
   }
@@ -353,18 +353,10 @@ function redirectError(response: Response, method: string, url: string): TaskRou
   } catch {
     targetOrigin = undefined;
   }
-  const where = targetOrigin === undefined ? '' : ` to ${targetOrigin}`;
-  const target = `${method} ${redactUrl(url)}`;
-  if (response.redirected) {
-    return new TaskRouterRedirectError(
-      `${target} was redirected${where} by the fetch function the client was given; the answer from there is not trusted`,
-      { method, url, status: 0, targetOrigin },
-    );
-  }
-  const { status } = response;
-  const described = status === 0 ? 'a redirect the browser did not reveal' : `a redirect (${status})`;
+  // A fetch of the caller's that followed the redirect itself reports it as `redirected`.
+  const status = response.redirected ? 0 : response.status;
   return new TaskRouterRedirectError(
-    `${target} answered with ${described}${where}; redirects are never followed, so nothing was sent there`,
+    `${method} ${redactUrl(url)} answered with a redirect (${status})${targetOrigin ? ` to ${targetOrigin}` : ''}, which is never followed`,
     { method, url, status, targetOrigin },
   );
 }

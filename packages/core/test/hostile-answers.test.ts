@@ -149,7 +149,7 @@ describe('answers larger than maxResponseBytes', () => {
         url: `${server.url}/v1/Workspaces/${WORKSPACE_SID}`,
         maxResponseBytes: 8 * 1024 * 1024,
       });
-      expect(error.message).toContain('larger than maxResponseBytes (8388608 bytes)');
+      expect(error.message).toContain('answered with more than maxResponseBytes (8388608)');
       expect(server.requests).toHaveLength(1);
     },
   );
@@ -184,7 +184,7 @@ describe('answers larger than maxResponseBytes', () => {
     server.script(json(201, { sid: sid('WT'), pad: 'x'.repeat(5000) }));
     const error = await rejection(createTask(client({ maxResponseBytes: 4096 })));
     expect(error).toBeInstanceOf(TaskRouterResponseTooLargeError);
-    expect(error.message).toContain('may have acted on the request');
+    expect(error.message).toContain('the server may have acted on it');
     expect(server.requests).toHaveLength(1);
   });
 
@@ -218,7 +218,7 @@ describe('redirects', () => {
         url: server.url + tasksPath,
       });
       expect(error.message).toBe(
-        `POST ${server.url}${tasksPath} answered with a redirect (${status}) to ${elsewhere.url}; redirects are never followed, so nothing was sent there`,
+        `POST ${server.url}${tasksPath} answered with a redirect (${status}) to ${elsewhere.url}, which is never followed`,
       );
       expect(server.requests).toHaveLength(1);
       expect(elsewhere.requests).toHaveLength(0);
@@ -236,6 +236,26 @@ describe('redirects', () => {
     server.script(redirect(302, () => 'http://[bad'));
     const error = await rejection(fetchWorkspace(client()));
     expect(error).toMatchObject({ name: 'TaskRouterRedirectError', status: 302, targetOrigin: undefined });
+  });
+});
+
+describe('redirects a fetch reports without a status', () => {
+  test('a redirect a custom fetch followed on its own is refused, naming where it went', async () => {
+    const followed = Response.json({ sid: WORKSPACE_SID });
+    Object.defineProperties(followed, {
+      redirected: { value: true },
+      url: { value: `${elsewhere.url}/moved` },
+    });
+    const error = await rejection(fetchWorkspace(client({ fetch: async () => followed })));
+    expect(error).toMatchObject({ name: 'TaskRouterRedirectError', status: 0, targetOrigin: elsewhere.url });
+  });
+
+  test("a browser's opaque redirect (status 0, no Location) is refused, without a target", async () => {
+    const opaque = new Response(null, { status: 200 });
+    Object.defineProperties(opaque, { type: { value: 'opaqueredirect' }, status: { value: 0 } });
+    const error = await rejection(createTask(client({ fetch: async () => opaque })));
+    expect(error).toBeInstanceOf(TaskRouterRedirectError);
+    expect(error).toMatchObject({ status: 0, targetOrigin: undefined, method: 'POST' });
   });
 });
 
