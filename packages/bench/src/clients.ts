@@ -6,7 +6,7 @@
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { createTaskRouterClient, type FetchLike, paginate } from '@taskrouter/core';
 import { createNodeFetch, type NodeFetch } from '@taskrouter/core/node';
-import { tasks as tasksOf } from '@taskrouter/resources';
+import { TaskRouterClient, tasks as tasksOf } from '@taskrouter/resources';
 import twilio from 'twilio';
 import {
   ACCOUNT_SID,
@@ -175,6 +175,20 @@ function resourcesClient(baseUrl: string, fetch?: FetchLike): BenchClient {
   };
 }
 
+function resourcesClassClient(baseUrl: string): BenchClient {
+  const client = new TaskRouterClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl });
+  const tasks = client.tasks(WORKSPACE_SID);
+  return {
+    createTask: async () =>
+      expectTaskSid((await tasks.create({ attributes: TASK_ATTRIBUTES, priority: TASK_PRIORITY })).sid),
+    async walkList() {
+      let count = 0;
+      for await (const _ of tasks.list({ pageSize: LIST_PAGE_SIZE })) count += 1;
+      return expectFullList(count);
+    },
+  };
+}
+
 /** A client built on a fresh {@link createNodeFetch}, closed with it. */
 function withNodeFetch(make: (baseUrl: string, fetch: NodeFetch) => BenchClient) {
   return (baseUrl: string): BenchClient => {
@@ -189,8 +203,12 @@ export const CLIENT_FACTORIES: Record<string, (baseUrl: string) => BenchClient |
   fetch: rawFetchClient,
   'node:http': nodeHttpClient,
   'fetch code on createNodeFetch': withNodeFetch(rawFetchClient),
+  // Default clients, as a user who follows the quick start makes them: on Node, the Node transport.
   core: (baseUrl) => coreClient(baseUrl),
   resources: (baseUrl) => resourcesClient(baseUrl),
-  'core + node transport': withNodeFetch(coreClient),
-  'resources + node transport': withNodeFetch(resourcesClient),
+  'resources class': resourcesClassClient,
+  // The same code on the platform fetch, for reference (run under FETCH_ENTRY_CONDITION).
+  'core, fetch entry': (baseUrl) => coreClient(baseUrl),
+  'resources, fetch entry': (baseUrl) => resourcesClient(baseUrl),
+  'core + createNodeFetch': withNodeFetch(coreClient),
 };

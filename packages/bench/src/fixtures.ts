@@ -58,3 +58,16 @@ export function taskJson(origin: string, sid: string, attributes: string, priori
     routing_target: null,
   };
 }
+
+/**
+ * The export condition under which Node.js loads `@taskrouter/core`'s entry for other runtimes,
+ * whose clients send with the platform fetch; on Node the package defaults to its Node transport.
+ * Nothing else the bench loads has an export under this condition.
+ */
+export const FETCH_ENTRY_CONDITION = 'edge-light';
+
+/** Clients whose process starts under {@link FETCH_ENTRY_CONDITION}. */
+export const FETCH_ENTRY_CLIENTS: ReadonlySet<string> = new Set([
+  'core, fetch entry',
+  'resources, fetch entry',
+]);

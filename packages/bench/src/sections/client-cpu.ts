@@ -2,6 +2,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { CpuJob, CpuJobResult } from '../cpu-worker.js';
+import { FETCH_ENTRY_CLIENTS, FETCH_ENTRY_CONDITION } from '../fixtures.js';
 import { alternate, medianOf, pairedRatio, type Series } from '../harness.js';
 import { BENCH_DIR, TS_NODE_ARGS } from '../processes.js';
 import { formatNumber, formatRatio, type Section } from '../report.js';
@@ -17,7 +18,9 @@ function startWorker(clientName: string, baseUrl: string): Promise<Worker> {
   return new Promise((resolve, reject) => {
     const child = fork(join(BENCH_DIR, 'src/cpu-worker.ts'), [clientName, baseUrl], {
       cwd: BENCH_DIR,
-      execArgv: TS_NODE_ARGS,
+      execArgv: FETCH_ENTRY_CLIENTS.has(clientName)
+        ? [...TS_NODE_ARGS, `--conditions=${FETCH_ENTRY_CONDITION}`]
+        : TS_NODE_ARGS,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const exited = new Promise<void>((done) => child.on('exit', () => done()));

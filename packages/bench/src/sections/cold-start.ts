@@ -15,6 +15,8 @@ export interface ColdStartApp {
   file: string;
   /** Run it bundled into one file by esbuild (for node, ESM, not minified), as a deployment may ship it. */
   bundled?: boolean;
+  /** Export conditions node resolves packages with (`--conditions`), besides its own. */
+  conditions?: string[];
 }
 
 /** Lets bundled CommonJS code (twilio's dependencies) `require` Node's built-in modules. */
@@ -82,7 +84,12 @@ export async function measureColdStart(context: BenchContext, apps: ColdStartApp
       async measure(): Promise<Sample> {
         const result = await runProcess(
           process.execPath,
-          ['--import', './src/exit-report.mjs', files.get(app.name)!],
+          [
+            ...(app.conditions ?? []).map((condition) => `--conditions=${condition}`),
+            '--import',
+            './src/exit-report.mjs',
+            files.get(app.name)!,
+          ],
           { env, timeoutMs: 30_000 },
         );
         if (result.firstLineMs === undefined) throw new Error(`${app.name} printed nothing`);
