@@ -3,7 +3,8 @@
  * classify the change with spec:diff, regenerate the bindings, and type-check code that uses the new
  * field through @taskrouter/core and @taskrouter/resources, with the compiler, against the new
  * bindings and against the committed ones; for a new date-time field, also run resources built
- * against the new bindings.
+ * against the new bindings; for a new required response field, see the emulator's renderer stop
+ * compiling until it returns the field.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,7 @@ const options: ts.CompilerOptions = (() => {
       '@taskrouter/core': [join(repoRoot, 'packages/core/src/index.ts')],
       '@taskrouter/core/facts': [join(repoRoot, 'packages/core/src/facts.ts')],
       '@taskrouter/resources': [join(repoRoot, 'packages/resources/src/index.ts')],
+      '@taskrouter/testing-mocks': [join(repoRoot, 'packages/testing-mocks/src/index.ts')],
     },
   };
 })();
@@ -281,7 +283,7 @@ export const asText: string | null | undefined = task.dateSnoozed;
   function emulatorSendingTheField() {
     const emulator = createEmulator();
     const workspace = emulator.seed.workspace({ FriendlyName: 'Support', Template: 'FIFO' });
-    const task = emulator.seed.task(workspace.sid!, { Attributes: { type: 'support' } });
+    const task = emulator.seed.task(workspace.sid, { Attributes: { type: 'support' } });
     const withField = (document: Record<string, unknown>) => ({ ...document, date_snoozed: snoozedAt });
     const fetch = async (request: Request) => {
       const answer = await emulator.fetch(request);
@@ -297,7 +299,7 @@ export const asText: string | null | undefined = task.dateSnoozed;
     const { accountSid, authToken } = emulator.credentials;
     return {
       fetch,
-      ids: [accountSid, authToken, workspace.sid!, task.sid!] as const,
+      ids: [accountSid, authToken, workspace.sid, task.sid] as const,
     };
   }
 
@@ -316,5 +318,41 @@ export const asText: string | null | undefined = task.dateSnoozed;
     const { one } = await readTasks(fetch, ...ids);
     expect(one.dateSnoozed).toBe(snoozedAt);
     expect(one.dateCreated).toBeInstanceOf(Date);
+  });
+});
+
+describe('TaskRouter adds a required response field', () => {
+  type SpecWithSchemas = EditableSpec & {
+    components: { schemas: Record<string, { required: string[]; properties: Record<string, unknown> }> };
+  };
+  const rendererPath = join(repoRoot, 'packages/testing-mocks/src/render/tasks.ts');
+  const rendererText = readFileSync(rendererPath, 'utf8');
+  let change: Awaited<ReturnType<typeof regenerate>>;
+  beforeAll(async () => {
+    change = await regenerate('snooze-count', (spec) => {
+      const task = (spec as SpecWithSchemas).components.schemas['taskrouter.v1.workspace.task']!;
+      task.properties.snooze_count = { type: 'integer', description: 'How often the task was snoozed.' };
+      task.required.push('snooze_count');
+    });
+  });
+
+  it('stops the emulator compiling at the task renderer, naming the field', () => {
+    const errors = typecheck("import '@taskrouter/testing-mocks';\n", change.bindings);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) {
+      expect(error).toMatch(/^packages\/testing-mocks\/src\/render\/tasks\.ts:\d+ /);
+      expect(error).toMatch(/Property 'snooze_count' is missing/);
+    }
+  });
+
+  it('compiles again once the renderer returns the field', () => {
+    const returningTheField = rendererText.replace(/(\n(\s+)sid: task\.sid,\n)/, '$1$2snooze_count: 0,\n');
+    expect(returningTheField).not.toBe(rendererText);
+    const bindings = new Map([...change.bindings, [rendererPath, returningTheField]]);
+    expect(typecheck("import '@taskrouter/testing-mocks';\n", bindings)).toEqual([]);
+  });
+
+  it('changes nothing for the emulator with the committed bindings', () => {
+    expect(typecheck("import '@taskrouter/testing-mocks';\n")).toEqual([]);
   });
 });
