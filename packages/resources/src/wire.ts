@@ -159,10 +159,20 @@ function toWireValue(field: string, value: unknown): unknown {
 export function toWire(params: object | undefined): Record<string, unknown> {
   const wire: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(params ?? {})) {
+    // Assigning `__proto__` would replace the prototype instead of adding a field.
+    if (!PARAMETER_NAME.test(field)) {
+      throw new TaskRouterValidationError(
+        field,
+        'is not a parameter name: names are camelCase letters and digits',
+      );
+    }
     if (value !== undefined) wire[field.charAt(0).toUpperCase() + field.slice(1)] = toWireValue(field, value);
   }
   return wire;
 }
+
+/** What a camelCase parameter name looks like (the spec's PascalCase names with a lower-case first letter). */
+const PARAMETER_NAME = /^[a-z][A-Za-z0-9]*$/;
 
 /** The camelCase parameters an operation requires in its body, as the spec lists them. */
 export function requiredParamsOf(operation: keyof typeof requiredBodyFields): string[] {
@@ -172,7 +182,11 @@ export function requiredParamsOf(operation: keyof typeof requiredBodyFields): st
 /** Throws unless every listed parameter is present and, when text, not blank. */
 export function requireParams(params: object | undefined, fields: readonly string[]): void {
   for (const field of fields) {
-    const value: unknown = (params as Record<string, unknown> | undefined)?.[field];
+    // Only own fields are sent, so only own fields count (nothing inherited from Object.prototype).
+    const value: unknown =
+      params !== undefined && Object.hasOwn(params, field)
+        ? (params as Record<string, unknown>)[field]
+        : undefined;
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
       throw new TaskRouterValidationError(field, 'is required and must not be empty');
     }

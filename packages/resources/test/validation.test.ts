@@ -94,6 +94,30 @@ describe('input is checked before any request', () => {
     expect(requests).toHaveLength(0);
   });
 
+  it('looks parameters up as own fields only: __proto__ and constructor are no way into Object.prototype', async () => {
+    const { api, requests } = recordingClient(() => ({ body: wireTask() }));
+    // JSON.parse makes `__proto__` an own field, as a body parser would.
+    const hostile = JSON.parse('{"friendlyName": "Support", "__proto__": {"template": "FIFO"}}') as {
+      friendlyName: string;
+    };
+    await rejectsWith(() => workspaces(api).create(hostile), '__proto__', /not a parameter name/);
+    await rejectsWith(
+      () => workspaces(api).create(Object.create({ friendlyName: 'inherited' })),
+      'friendlyName',
+      /required/,
+    );
+    await rejectsWith(
+      () => tasks(api, WS).list(JSON.parse('{"__proto__": 1}')).toArray(),
+      '__proto__',
+      /not a parameter name/,
+    );
+    expect(requests).toHaveLength(0);
+
+    // Names of Object.prototype's members are plain fields: sent as given, never read from the prototype.
+    await tasks(api, WS).create({ constructor: 'x', toString: 'y', workflowSid: undefined } as never);
+    expect(requests.at(-1)?.body).toEqual({ Constructor: 'x', ToString: 'y' });
+  });
+
   it('rejects attributes that JSON cannot represent', async () => {
     const { api, requests } = recordingClient();
     const cyclic: Record<string, unknown> = { name: 'loop' };
