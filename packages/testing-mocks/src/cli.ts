@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { CLI_USAGE, CliUsageError, parseCliArguments } from './adapters/cli-options.js';
+import { readStateFile, StateFileError, StateFileWriter } from './adapters/state-file.js';
+import { EmulatorSnapshotError } from './domain/errors.js';
 import { createEmulator } from './emulator.js';
+import { observeChanges } from './emulator/internals.js';
+import type { EmulatorSnapshot } from './emulator/types.js';
 
 async function main(): Promise<void> {
   let settings: ReturnType<typeof parseCliArguments>;
@@ -16,16 +20,47 @@ async function main(): Promise<void> {
     process.stdout.write(`${CLI_USAGE}\n`);
     return;
   }
-  const emulator = createEmulator(settings.emulator);
+  const { stateFile } = settings;
+  const saved = stateFile === undefined ? undefined : readStateFile(stateFile);
+  let emulator: ReturnType<typeof createEmulator>;
+  try {
+    emulator = createEmulator({ ...settings.emulator, snapshot: saved as EmulatorSnapshot | undefined });
+  } catch (error) {
+    if (stateFile !== undefined && (error instanceof EmulatorSnapshotError || error instanceof TypeError)) {
+      throw new StateFileError(
+        stateFile,
+        error.message.replace(/^(createEmulator|Cannot restore the emulator snapshot): /, ''),
+      );
+    }
+    throw error;
+  }
+  const writer =
+    stateFile === undefined
+      ? undefined
+      : new StateFileWriter(stateFile, emulator.snapshot, (error) =>
+          process.stderr.write(
+            `taskrouter-mock: could not write the state file ${stateFile}: ${error.message}\n`,
+          ),
+        );
+  if (writer) {
+    observeChanges(emulator, () => writer.changed());
+    // A new file exists from the start, so a later failure to write it shows at once.
+    if (saved === undefined) writer.flush(true);
+  }
   const server = await emulator.listen(settings.listen);
   const accepted = settings.emulator.acceptAnyCredentials
     ? 'any Basic credentials'
     : `account ${emulator.credentials.accountSid} with its auth token`;
-  process.stdout.write(`TaskRouter emulator listening on ${server.url}\nAccepting ${accepted}\n`);
+  const restored = saved === undefined ? '' : `Restored the state of ${stateFile}\n`;
+  const ui = settings.listen.ui ? `Dashboard at ${server.url}/__emulator/ui\n` : '';
+  process.stdout.write(
+    `TaskRouter emulator listening on ${server.url}\nAccepting ${accepted}\n${restored}${ui}`,
+  );
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    writer?.flush(true);
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -9,7 +9,9 @@ import { newAuthToken, newSid } from './domain/sid.js';
 import { Store } from './domain/state.js';
 import type { Emulator, EmulatorOptions } from './emulator/types.js';
 import { createFetchAdapter } from './adapters/fetch.js';
-import { attachState } from './emulator/internals.js';
+import { attachChangeListeners, attachState } from './emulator/internals.js';
+import { overview, seedDocument } from './emulator/remote.js';
+import { type ControlTarget, createControlHandler } from './adapters/control.js';
 import {
   restoreSnapshot,
   type SnapshotParts,
@@ -71,7 +73,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     acceptAny: options.acceptAnyCredentials ?? false,
   };
   const rateLimiter = createRateLimiter(options.faults);
-  const answer = (call: IncomingCall) => dispatch(store, policy, call, rateLimiter);
+  const changeListeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of changeListeners) listener();
+  };
+  engine.eventObservers.add(changed);
+  const answer = (call: IncomingCall) => {
+    const answered = dispatch(store, policy, call, rateLimiter);
+    if (changeListeners.size > 0 && call.method !== 'GET' && answered.status < 300) changed();
+    return answered;
+  };
   const servers = new Set<EmulatorServer>();
   const parts: SnapshotParts = { store, engine, counter: 0 };
   if (options.snapshot !== undefined) restoreSnapshot(parts, options.snapshot);
@@ -95,7 +106,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     idle: () => deliveries.idle(),
     async listen(listenOptions) {
       if (options.clock === undefined) clock.followWallTime();
-      const server = await startHttpServer(answer, listenOptions);
+      const control = createControlHandler(controlTarget, { ui: listenOptions?.ui ?? true });
+      const server = await startHttpServer(answer, listenOptions, control);
       const tracked: EmulatorServer = {
         url: server.url,
         close: async () => {
@@ -110,6 +122,29 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       await Promise.all([...servers].map((server) => server.close()));
     },
   };
+  const controlTarget: ControlTarget = {
+    credentials: policy,
+    clock,
+    reset: emulator.reset,
+    seed(document) {
+      // All or nothing: a document that fails half-way leaves the state as it was.
+      const before = takeSnapshot(parts);
+      try {
+        return seedDocument(seed, document);
+      } catch (error) {
+        restoreSnapshot(parts, before);
+        throw error;
+      }
+    },
+    snapshot: emulator.snapshot,
+    subscribe(listener) {
+      engine.eventObservers.add(listener);
+      return () => engine.eventObservers.delete(listener);
+    },
+    overview: () => ({ clock: { now: clock.now().toISOString() }, ...(overview(emulator) as object) }),
+    changed,
+  };
   attachState(emulator, store);
+  attachChangeListeners(emulator, changeListeners);
   return emulator;
 }

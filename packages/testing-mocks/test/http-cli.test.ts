@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createTaskRouterClient } from '@taskrouter/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { CliUsageError, parseCliArguments } from '../src/adapters/cli-options.js';
 import { createEmulator } from '../src/index.js';
+import { cli, runCli, startCli } from './cli-process.js';
 
 describe('HTTP server', () => {
   test('serves the same state as the in-process fetch, with URLs on its own origin', async () => {
@@ -155,8 +154,9 @@ describe('slow clients', () => {
 describe('CLI options', () => {
   test('defaults: any free port on loopback, any credentials', () => {
     expect(parseCliArguments([], {})).toEqual({
-      emulator: { acceptAnyCredentials: true },
-      listen: { port: 0, host: '127.0.0.1' },
+      emulator: { acceptAnyCredentials: true, clock: 'real' },
+      listen: { port: 0, host: '127.0.0.1', ui: true },
+      stateFile: undefined,
       help: false,
     });
   });
@@ -165,8 +165,9 @@ describe('CLI options', () => {
     const sid = `AC${'a'.repeat(32)}`;
     const env = { TWILIO_ACCOUNT_SID: `AC${'b'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'from-env' };
     expect(parseCliArguments(['--port', '4010', '--host', '0.0.0.0', '--account-sid', sid], env)).toEqual({
-      emulator: { accountSid: sid, authToken: 'from-env' },
-      listen: { port: 4010, host: '0.0.0.0' },
+      emulator: { accountSid: sid, authToken: 'from-env', clock: 'real' },
+      listen: { port: 4010, host: '0.0.0.0', ui: true },
+      stateFile: undefined,
       help: false,
     });
     expect(() => parseCliArguments(['--auth-token', 'x'], {})).toThrow(
@@ -182,6 +183,17 @@ describe('CLI options', () => {
     expect(parseCliArguments(['--', '--port', '4010'], {}).listen.port).toBe(4010);
   });
 
+  test('--clock, --state-file and --no-ui', () => {
+    const settings = parseCliArguments(['--clock', 'virtual', '--state-file', 'state.json', '--no-ui'], {});
+    expect(settings.emulator.clock).toBe('virtual');
+    expect(settings.stateFile).toBe('state.json');
+    expect(settings.listen.ui).toBe(false);
+    expect(() => parseCliArguments(['--clock', 'fast'], {})).toThrow(
+      new CliUsageError("--clock must be 'real' or 'virtual', got 'fast'"),
+    );
+    expect(() => parseCliArguments(['--state-file', ''], {})).toThrow(/--state-file must name a file/);
+  });
+
   test('timeouts: whole milliseconds, headers within the request timeout (given or default)', () => {
     expect(
       parseCliArguments(
@@ -191,6 +203,7 @@ describe('CLI options', () => {
     ).toEqual({
       port: 0,
       host: '127.0.0.1',
+      ui: true,
       requestTimeout: 5000,
       headersTimeout: 5000,
       keepAliveTimeout: 1,
@@ -208,48 +221,6 @@ describe('CLI options', () => {
     }
   });
 });
-
-/** The built command, as `npx taskrouter-mock` runs it. */
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-/** Runs the built command with `args` and resolves with its exit code and output once it exits. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-/** Starts the built command with `args`; resolves with its URL and a `stop` that sends SIGTERM and resolves with the exit code. */
-async function startCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const stop = () => {
-    child.kill('SIGTERM');
-    return exited;
-  };
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      child.on('exit', () => reject(new Error(`CLI exited early: ${output}`)));
-    });
-    return { url, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
 
 describe('taskrouter-mock command', () => {
   beforeAll(() => {

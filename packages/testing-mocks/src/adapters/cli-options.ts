@@ -6,14 +6,18 @@ export interface CliEmulatorSettings {
   readonly accountSid?: string;
   readonly authToken?: string;
   readonly acceptAnyCredentials?: boolean;
+  /** How time passes (`--clock`); real by default. */
+  readonly clock: 'virtual' | 'real';
 }
 
 /** What the `taskrouter-mock` command line asks for. */
 export interface CliSettings {
   readonly emulator: CliEmulatorSettings;
   /** Where to listen, plus the timeouts given on the command line (the others keep their defaults). */
-  readonly listen: Required<Pick<ListenOptions, 'port' | 'host'>> &
+  readonly listen: Required<Pick<ListenOptions, 'port' | 'host' | 'ui'>> &
     Pick<ListenOptions, 'requestTimeout' | 'headersTimeout' | 'keepAliveTimeout'>;
+  /** Where the state is kept across restarts (`--state-file`), if anywhere. */
+  readonly stateFile: string | undefined;
   readonly help: boolean;
 }
 
@@ -34,9 +38,30 @@ Options:
                         request timeout (default 10000, or the request timeout if lower)
   --keep-alive-timeout <ms>
                         time an idle keep-alive connection stays open (default 5000)
+  --clock <real|virtual>
+                        real: time follows the wall clock and timers fire by themselves;
+                        virtual: time moves only when told (POST /__emulator/clock/advance)
+                        (default real)
+  --state-file <file>   keep the state in this file: loaded at start, written within about
+                        100 ms of every change and on SIGINT/SIGTERM (a file of another version
+                        or that cannot be read stops the command; it is never overwritten)
+  --no-ui               do not serve the dashboard at /__emulator/ui
   -h, --help            show this help
 
-Without an account SID and auth token, any Basic credentials are accepted.`;
+Without an account SID and auth token, any Basic credentials are accepted.
+
+Remote control, on the same port, with the same Basic credentials, JSON in and out:
+  GET  /__emulator/clock            the time, the clock mode and the pending timers
+  POST /__emulator/clock/advance    {"seconds": n}: move time on, firing the timers due
+  POST /__emulator/reset            forget every workspace and timer
+  POST /__emulator/seed             {"workspaces": [{...CreateWorkspace parameters,
+                                    "taskQueues": [...], "workers": [...], "workflows": [...],
+                                    "tasks": [...]}]}: create resources, all or nothing
+  GET  /__emulator/state            the whole state (the snapshot --state-file keeps)
+  GET  /__emulator/calls            the requests answered so far
+  GET  /__emulator/callbacks        the callbacks sent so far
+  GET  /__emulator/events           server-sent events: every event as it happens
+  GET  /__emulator/ui               the dashboard (in a browser)`;
 
 /** Thrown for command lines the CLI cannot run with. */
 export class CliUsageError extends Error {
@@ -62,6 +87,9 @@ export function parseCliArguments(
         'request-timeout': { type: 'string' },
         'headers-timeout': { type: 'string' },
         'keep-alive-timeout': { type: 'string' },
+        clock: { type: 'string' },
+        'state-file': { type: 'string' },
+        'no-ui': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -87,9 +115,17 @@ export function parseCliArguments(
   if (accountSid !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
     throw new CliUsageError(`--account-sid must be AC followed by 32 hex digits, got '${accountSid}'`);
   }
+  const clock = (values.clock as string | undefined) ?? 'real';
+  if (clock !== 'real' && clock !== 'virtual') {
+    throw new CliUsageError(`--clock must be 'real' or 'virtual', got '${clock}'`);
+  }
+  const stateFile = values['state-file'] as string | undefined;
+  if (stateFile === '') throw new CliUsageError('--state-file must name a file');
   const emulator: CliEmulatorSettings =
-    accountSid === undefined ? { acceptAnyCredentials: true } : { accountSid, authToken: authToken! };
-  const listen: CliSettings['listen'] = { port, host };
+    accountSid === undefined
+      ? { acceptAnyCredentials: true, clock }
+      : { accountSid, authToken: authToken!, clock };
+  const listen: CliSettings['listen'] = { port, host, ui: values['no-ui'] !== true };
   const requestTimeout = milliseconds('request-timeout', values['request-timeout']);
   const headersTimeout = milliseconds('headers-timeout', values['headers-timeout']);
   const keepAliveTimeout = milliseconds('keep-alive-timeout', values['keep-alive-timeout']);
@@ -104,7 +140,7 @@ export function parseCliArguments(
     listen.headersTimeout = headersTimeout;
   }
   if (keepAliveTimeout !== undefined) listen.keepAliveTimeout = keepAliveTimeout;
-  return { emulator, listen, help: values.help === true };
+  return { emulator, listen, stateFile, help: values.help === true };
 }
 
 /** A timeout flag's value: whole milliseconds above 0, written in digits. */

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, STATUS_CODES, type ServerResponse }
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { EmulatorRequestError } from '../domain/errors.js';
+import type { ControlHandler } from './control.js';
 import {
   answerFor,
   answerHeaders,
@@ -26,6 +27,11 @@ export interface ListenOptions {
   headersTimeout?: number;
   /** Milliseconds an idle keep-alive connection stays open between requests (default 5,000). */
   keepAliveTimeout?: number;
+  /**
+   * Serve the dashboard at `/__emulator/ui` (default true). The other `/__emulator/` endpoints
+   * are always served.
+   */
+  ui?: boolean;
 }
 
 /** Default of {@link ListenOptions.requestTimeout}. */
@@ -54,6 +60,7 @@ export interface EmulatorServer {
 export async function startHttpServer(
   answer: (call: IncomingCall) => OutgoingAnswer,
   options: ListenOptions = {},
+  control?: ControlHandler,
 ): Promise<EmulatorServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
@@ -87,7 +94,10 @@ export async function startHttpServer(
   const timedOut = `the request did not arrive in full in time (headers within ${headersTimeout} ms, the whole request within ${requestTimeout} ms)`;
   const server = createServer(serverOptions, (request, response) => {
     readBody(request).then(
-      (body) => respond(response, answerRequest(answer, request, body)),
+      (body) => {
+        if (control?.(request, response, body)) return;
+        respond(response, answerRequest(answer, request, body));
+      },
       (error: unknown) => {
         const failure =
           error instanceof EmulatorRequestError

@@ -26,3 +26,27 @@ export function stateOf(emulator: Emulator): EmulatorState {
   if (!state) throw new TypeError('Expected an emulator made by createEmulator()');
   return state;
 }
+
+/** Listeners told of every change to an emulator's state (events, changing requests, remote control). */
+const CHANGE_LISTENERS: unique symbol = Symbol('taskrouter-emulator-changes');
+
+interface EmulatorWithListeners extends Emulator {
+  readonly [CHANGE_LISTENERS]: Set<() => void>;
+}
+
+/** Gives the emulator its set of change listeners, which it calls on every change. */
+export function attachChangeListeners(emulator: Emulator, listeners: Set<() => void>): void {
+  Object.defineProperty(emulator, CHANGE_LISTENERS, { value: listeners });
+}
+
+/**
+ * Calls `listener` after every change to the emulator's state: each recorded event, each
+ * successful request that is not a read, each change made through the remote control. Returns
+ * the function that stops it.
+ */
+export function observeChanges(emulator: Emulator, listener: () => void): () => void {
+  const listeners = (emulator as Partial<EmulatorWithListeners>)[CHANGE_LISTENERS];
+  if (!listeners) throw new TypeError('Expected an emulator made by createEmulator()');
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}

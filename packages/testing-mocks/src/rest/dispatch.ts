@@ -237,7 +237,8 @@ export function tooLarge(): EmulatorRequestError {
   return new EmulatorRequestError(413, 20413, `Request body exceeds ${MAX_BODY_BYTES} bytes`);
 }
 
-function isAuthorized(credentials: CredentialPolicy, header: string | null): boolean {
+/** Whether an Authorization header carries credentials the policy accepts (Basic). */
+export function isAuthorized(credentials: CredentialPolicy, header: string | null): boolean {
   if (header === null || !/^basic /i.test(header)) return false;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');

@@ -18,6 +18,8 @@ import { type RouterSnapshot, WorkspaceRouter } from './workspace-router.js';
  */
 export class RoutingEngine implements ChangeListener {
   private readonly routers = new Map<WorkspaceState, WorkspaceRouter>();
+  /** Told of every event after it is recorded (the remote control's event stream). */
+  readonly eventObservers = new Set<(workspace: WorkspaceState, event: EventRecord) => void>();
 
   constructor(
     private readonly store: Store,
@@ -53,6 +55,7 @@ export class RoutingEngine implements ChangeListener {
 
   onEvent(workspace: WorkspaceState, event: EventRecord): void {
     this.deliveries.event(workspace, event);
+    for (const observer of this.eventObservers) observer(workspace, event);
   }
 
   /** Reserves a worker for a task as routing would, regardless of eligibility (seeding). */

@@ -1,0 +1,281 @@
+/**
+ * Remote control of an emulator served over HTTP, under `/__emulator/` on the same port as the
+ * API: the clock, reset, seeding, the state as a snapshot, the request and callback logs, a
+ * server-sent stream of every event, and the dashboard. Authenticated like the API (Basic, the
+ * emulator's credentials); JSON in and out; errors shaped as TaskRouter's.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { VirtualClock } from '../domain/clock.js';
+import { EmulatorRequestError, invalidParameter, missingParameter, notFound } from '../domain/errors.js';
+import type { EventRecord, WorkspaceState } from '../domain/state.js';
+import { renderEvent } from '../render/events.js';
+import { answerFor, type CredentialPolicy, isAuthorized, type OutgoingAnswer } from '../rest/dispatch.js';
+
+/** Every control path starts with this. */
+export const CONTROL_PREFIX = '/__emulator/';
+
+/** What the control endpoints act on; the emulator provides it. */
+export interface ControlTarget {
+  readonly credentials: CredentialPolicy;
+  readonly clock: VirtualClock;
+  reset(): void;
+  /** Creates the resources a seed document describes and returns them as API bodies. */
+  seed(document: Record<string, unknown>): unknown;
+  /** The emulator's snapshot. */
+  snapshot(): unknown;
+  /** Calls `listener` with every event recorded from now on; returns the unsubscribe function. */
+  subscribe(listener: (workspace: WorkspaceState, event: EventRecord) => void): () => void;
+  /** What the dashboard shows: every workspace's queues, tasks, workers and workflows. */
+  overview(origin: string): unknown;
+  /** The request log and the callback log, when the emulator keeps them. */
+  readonly logs?: { calls(): unknown; callbacks(): unknown };
+  /** Told after every change made through these endpoints (not after reads). */
+  changed(): void;
+}
+
+/** Options of the control endpoints. */
+export interface ControlOptions {
+  /** Serve the dashboard at `/__emulator/ui` (default true). */
+  readonly ui?: boolean;
+}
+
+/** Handles a request if its path is a control path; returns whether it did. */
+export type ControlHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: string | null,
+) => boolean;
+
+/** Longest clock advance one request may ask for: ten years. */
+const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
+/** A comment line on idle event streams, so proxies and clients keep them open. */
+const HEARTBEAT_MS = 15_000;
+
+/** Makes the handler of the control endpoints for one emulator. */
+export function createControlHandler(target: ControlTarget, options: ControlOptions = {}): ControlHandler {
+  const streams = new Set<ServerResponse>();
+  const broadcast = (eventType: string, data: Record<string, unknown>) => {
+    const frame = `data: ${JSON.stringify({ event_type: eventType, ...data })}\n\n`;
+    for (const stream of streams) stream.write(frame);
+  };
+  const clockState = () => ({
+    now: new Date(target.clock.nowMs()).toISOString(),
+    now_ms: target.clock.nowMs(),
+    mode: target.clock.followsWallTime ? 'real' : 'virtual',
+    pending_timers: target.clock.pendingTimers(),
+  });
+  const ui = options.ui ?? true;
+
+  type Route = (call: ControlCall) => OutgoingAnswer | undefined;
+  const routes: Record<string, Partial<Record<'GET' | 'POST', Route>>> = {
+    clock: { GET: () => json(200, clockState()) },
+    'clock/advance': {
+      POST: (call) => {
+        const seconds = readAdvance(call.body);
+        target.clock.advance(seconds * 1000);
+        const state = clockState();
+        broadcast('emulator.clock', state);
+        target.changed();
+        return json(200, state);
+      },
+    },
+    reset: {
+      POST: () => {
+        target.reset();
+        broadcast('emulator.reset', clockState());
+        target.changed();
+        return json(200, { reset: true, clock: clockState() });
+      },
+    },
+    seed: {
+      POST: (call) => {
+        const created = target.seed(readJson(call.body, true));
+        broadcast('emulator.seed', {});
+        target.changed();
+        return json(201, created);
+      },
+    },
+    state: { GET: () => json(200, target.snapshot()) },
+    overview: { GET: (call) => json(200, target.overview(call.origin)) },
+    calls: { GET: () => (target.logs ? json(200, { calls: target.logs.calls() }) : undefined) },
+    callbacks: { GET: () => (target.logs ? json(200, { callbacks: target.logs.callbacks() }) : undefined) },
+    events: { GET: () => undefined },
+    ...(ui
+      ? {
+          ui: { GET: () => undefined },
+          'ui/app.js': { GET: () => undefined },
+          'ui/mermaid.js': { GET: () => undefined },
+        }
+      : {}),
+  };
+
+  return (request, response, body) => {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+    if (!url.pathname.startsWith(CONTROL_PREFIX) && url.pathname !== '/__emulator') return false;
+    const name = url.pathname.slice(CONTROL_PREFIX.length).replace(/\/+$/, '');
+    const method = request.method ?? 'GET';
+    try {
+      if (!isAuthorized(target.credentials, request.headers.authorization ?? null)) {
+        response.setHeader('WWW-Authenticate', 'Basic realm="taskrouter-mock", charset="UTF-8"');
+        throw new EmulatorRequestError(401, 20003, 'Authenticate');
+      }
+      const route = routes[name];
+      if (!route) throw notFound(url.pathname);
+      const handler = route[method as 'GET' | 'POST'];
+      if (!handler) {
+        const allowed = Object.keys(route).join(', ');
+        response.setHeader('Allow', allowed);
+        throw new EmulatorRequestError(
+          405,
+          20004,
+          `Method ${method} not allowed on ${url.pathname}; use ${allowed}`,
+        );
+      }
+      if (name === 'events') {
+        openStream(request, response, url, target, streams);
+        return true;
+      }
+      if (name.startsWith('ui')) {
+        serveAsset(response, name === 'ui' ? 'index.html' : name.slice(3));
+        return true;
+      }
+      const answer = handler({ body, origin: url.origin });
+      if (answer === undefined) throw notFound(url.pathname);
+      send(response, answer);
+    } catch (error) {
+      if (!(error instanceof EmulatorRequestError)) throw error;
+      send(response, answerFor(error));
+    }
+    return true;
+  };
+}
+
+interface ControlCall {
+  readonly body: string | null;
+  /** Scheme, host and port the client called; URLs in answers are built on it. */
+  readonly origin: string;
+}
+
+function json(status: number, value: unknown): OutgoingAnswer {
+  return { status, body: JSON.stringify(value) };
+}
+
+function send(response: ServerResponse, answer: OutgoingAnswer): void {
+  if (response.headersSent) return;
+  const body = answer.body ?? '';
+  response.writeHead(answer.status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  });
+  response.end(body);
+}
+
+/** The request body as a JSON object; an empty body is `{}` unless `required`. */
+function readJson(body: string | null, required = false): Record<string, unknown> {
+  if (body === null || body.trim() === '') {
+    if (required) throw missingParameter('body');
+    return {};
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    throw invalidParameter('body', `is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidParameter('body', 'must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The `seconds` of a clock advance: a number from 0 to ten years. */
+function readAdvance(body: string | null): number {
+  const { seconds } = readJson(body);
+  if (seconds === undefined) throw missingParameter('seconds');
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+    throw invalidParameter('seconds', `must be a number, got ${JSON.stringify(seconds)}`);
+  }
+  if (seconds < 0 || seconds > MAX_ADVANCE_SECONDS) {
+    throw invalidParameter('seconds', `must be from 0 to ${MAX_ADVANCE_SECONDS} (ten years), got ${seconds}`);
+  }
+  return seconds;
+}
+
+/**
+ * A server-sent event stream of plain messages (EventSource's `message`): each event as it is
+ * recorded (`id:` its SID, `data:` its API body, whose `event_type` says what happened), plus
+ * `emulator.clock`, `emulator.reset` and `emulator.seed` messages when those happen through the
+ * control endpoints. `?WorkspaceSid=` keeps one workspace's events.
+ */
+function openStream(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  target: ControlTarget,
+  streams: Set<ServerResponse>,
+): void {
+  const workspaceSid = url.searchParams.get('WorkspaceSid');
+  response.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+  });
+  response.write('retry: 1000\n\n');
+  streams.add(response);
+  const unsubscribe = target.subscribe((workspace, event) => {
+    if (workspaceSid !== null && workspace.sid !== workspaceSid) return;
+    const body = renderEvent(workspace, event, url.origin);
+    response.write(`id: ${body.sid}\ndata: ${JSON.stringify(body)}\n\n`);
+  });
+  const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  heartbeat.unref();
+  const close = () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    streams.delete(response);
+  };
+  request.on('close', close);
+  response.on('close', close);
+}
+
+/** The dashboard's files: its page and script, built into `dist/dashboard` by the package build. */
+const ASSETS: Record<string, { readonly type: string; readonly location: () => URL | string }> = {
+  'index.html': {
+    type: 'text/html; charset=utf-8',
+    location: () => new URL('../dashboard/index.html', import.meta.url),
+  },
+  'app.js': {
+    type: 'text/javascript; charset=utf-8',
+    location: () => new URL('../dashboard/app.js', import.meta.url),
+  },
+  // Mermaid is large and optional: its browser bundle is served only when the `mermaid` package
+  // is installed beside this one; otherwise the dashboard shows each workflow's Mermaid source.
+  'mermaid.js': {
+    type: 'text/javascript; charset=utf-8',
+    location: () => createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'),
+  },
+};
+
+function serveAsset(response: ServerResponse, file: string): void {
+  const asset = ASSETS[file];
+  let content: Buffer;
+  try {
+    content = readFileSync(asset!.location());
+  } catch {
+    const reason =
+      file === 'mermaid.js'
+        ? 'Mermaid is not installed beside @taskrouter/testing-mocks (npm install mermaid to draw workflows)'
+        : `The dashboard's ${file} is missing: build the package (pnpm --filter @taskrouter/testing-mocks build)`;
+    send(response, answerFor(new EmulatorRequestError(404, 20404, reason)));
+    return;
+  }
+  response.writeHead(200, {
+    'Content-Type': asset!.type,
+    'Content-Length': content.length,
+    'Cache-Control': 'no-store',
+  });
+  response.end(content);
+}

@@ -1,0 +1,370 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cli, runCli, startCli } from './cli-process.js';
+import type { ApiAnswer } from './helpers.js';
+
+const accountSid = `AC${'d'.repeat(32)}`;
+const authToken = 'dev-server-token';
+const credentials = ['--account-sid', accountSid, '--auth-token', authToken];
+const authorization = `Basic ${btoa(`${accountSid}:${authToken}`)}`;
+
+/** A client of a running command: JSON control calls and form-encoded API calls. */
+function clientOf(url: string) {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization, ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text === '' ? null : JSON.parse(text)) as ApiAnswer['body'],
+      headers: response.headers,
+    };
+  };
+  return {
+    control: call,
+    api: (method: string, path: string, form: Record<string, string> = {}) =>
+      call(method, path, method === 'GET' ? undefined : new URLSearchParams(form).toString(), {
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
+  };
+}
+
+/** A seed document: two queues and a workflow that escalates support tasks after 60 seconds. */
+async function seedEscalation(client: ReturnType<typeof clientOf>) {
+  const seeded = await client.control('POST', '/__emulator/seed', {
+    workspaces: [
+      {
+        FriendlyName: 'Support',
+        taskQueues: [
+          { FriendlyName: 'Tier 1', TargetWorkers: 'tier == 1' },
+          { FriendlyName: 'Tier 2', TargetWorkers: 'tier == 2' },
+        ],
+      },
+    ],
+  });
+  expect(seeded.status).toBe(201);
+  const [created] = seeded.body.workspaces;
+  const workspaceSid: string = created.workspace.sid;
+  const [tier1, tier2] = created.taskQueues;
+  const more = await client.control('POST', '/__emulator/seed', {
+    workspaces: [
+      {
+        sid: workspaceSid,
+        workflows: [
+          {
+            FriendlyName: 'Escalation',
+            Configuration: {
+              task_routing: {
+                filters: [
+                  {
+                    expression: "type == 'support'",
+                    targets: [{ queue: tier1.sid, timeout: 60 }, { queue: tier2.sid }],
+                  },
+                ],
+              },
+            },
+          },
+        ],
+      },
+    ],
+  });
+  expect(more.status).toBe(201);
+  return {
+    workspaceSid,
+    tier1: tier1.sid as string,
+    tier2: tier2.sid as string,
+    workflowSid: more.body.workspaces[0].workflows[0].sid as string,
+  };
+}
+
+/** Reads server-sent messages from a stream until `enough` says stop. */
+async function readEvents(
+  url: string,
+  enough: (events: { event_type: string }[]) => boolean,
+  start: () => Promise<void>,
+) {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/__emulator/events`, {
+    headers: { authorization },
+    signal: controller.signal,
+  });
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: { event_type: string; sid?: string }[] = [];
+  let buffer = '';
+  let started = false;
+  while (!enough(events)) {
+    if (!started) {
+      // The stream is open once its first frame (the retry hint) arrives.
+      const { value } = await reader.read();
+      buffer += value ?? '';
+      started = true;
+      await start();
+      continue;
+    }
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    const frames = buffer.split('\n\n');
+    buffer = frames.pop() ?? '';
+    for (const frame of frames) {
+      const data = frame.split('\n').find((line) => line.startsWith('data: '));
+      if (data) events.push(JSON.parse(data.slice(6)));
+    }
+  }
+  controller.abort();
+  return events;
+}
+
+describe('taskrouter-mock remote control over HTTP', () => {
+  let server: Awaited<ReturnType<typeof startCli>>;
+  let client: ReturnType<typeof clientOf>;
+
+  beforeAll(async () => {
+    if (!existsSync(cli))
+      throw new Error('dist/cli.js is missing: run `pnpm --filter @taskrouter/testing-mocks build`');
+    server = await startCli([...credentials, '--clock', 'virtual']);
+    client = clientOf(server.url);
+  }, 30_000);
+  afterAll(async () => {
+    expect(await server?.stop()).toBe(0);
+  });
+
+  test('the clock stands still in virtual mode; advancing it fires the escalation; reset forgets everything', async () => {
+    const { workspaceSid, tier1, tier2, workflowSid } = await seedEscalation(client);
+    const before = await client.control('GET', '/__emulator/clock');
+    expect(before.body).toMatchObject({ mode: 'virtual' });
+    const task = await client.api('POST', `/v1/Workspaces/${workspaceSid}/Tasks`, {
+      WorkflowSid: workflowSid,
+      Attributes: JSON.stringify({ type: 'support' }),
+    });
+    expect(task.body.task_queue_sid).toBe(tier1);
+    expect((await client.control('GET', '/__emulator/clock')).body.now_ms).toBe(before.body.now_ms);
+
+    const advanced = await client.control('POST', '/__emulator/clock/advance', { seconds: 60 });
+    expect(advanced.status).toBe(200);
+    expect(advanced.body.now_ms).toBe(before.body.now_ms + 60_000);
+    const moved = await client.api('GET', `/v1/Workspaces/${workspaceSid}/Tasks/${task.body.sid}`);
+    expect(moved.body.task_queue_sid).toBe(tier2);
+
+    const reset = await client.control('POST', '/__emulator/reset');
+    expect(reset.status).toBe(200);
+    expect((await client.api('GET', '/v1/Workspaces')).body.workspaces).toEqual([]);
+    expect((await client.control('GET', '/__emulator/clock')).body.now_ms).toBe(before.body.now_ms + 60_000);
+  }, 30_000);
+
+  test('bad input gets a Twilio-shaped 400 naming the field, and changes nothing', async () => {
+    const bad = async (path: string, body: unknown, parameter: string) => {
+      const answer = await client.control('POST', path, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 20001, status: 400, details: { parameter } });
+      expect(answer.body.message).toContain(parameter);
+    };
+    const clock = (await client.control('GET', '/__emulator/clock')).body;
+    await bad('/__emulator/clock/advance', {}, 'seconds');
+    await bad('/__emulator/clock/advance', { seconds: '60' }, 'seconds');
+    await bad('/__emulator/clock/advance', { seconds: -1 }, 'seconds');
+    await bad('/__emulator/clock/advance', '{"seconds":', 'body');
+    await bad('/__emulator/clock/advance', [60], 'body');
+    expect((await client.control('GET', '/__emulator/clock')).body.now_ms).toBe(clock.now_ms);
+
+    // A document that fails half-way leaves nothing behind.
+    await bad(
+      '/__emulator/seed',
+      { workspaces: [{ FriendlyName: 'Half', workers: [{ FriendlyName: 'Ann' }, { FriendlyName: 'ann' }] }] },
+      'workspaces[0].workers[1].FriendlyName',
+    );
+    await bad(
+      '/__emulator/seed',
+      { workspaces: [{ FriendlyName: 'X', queues: [] }] },
+      'workspaces[0].queues',
+    );
+    await bad('/__emulator/seed', { workspace: [] }, 'workspace');
+    expect((await client.api('GET', '/v1/Workspaces')).body.workspaces).toEqual([]);
+  }, 30_000);
+
+  test('authentication, unknown paths and wrong methods answer as the API does', async () => {
+    const anonymous = await fetch(`${server.url}/__emulator/state`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect(await anonymous.json()).toMatchObject({ code: 20003 });
+    const wrong = await fetch(`${server.url}/__emulator/clock`, {
+      headers: { authorization: `Basic ${btoa(`${accountSid}:other`)}` },
+    });
+    expect(wrong.status).toBe(401);
+    expect((await client.control('GET', '/__emulator/nothing')).body).toMatchObject({
+      status: 404,
+      code: 20404,
+    });
+    const method = await client.control('GET', '/__emulator/reset');
+    expect(method.status).toBe(405);
+    expect(method.headers.get('allow')).toBe('POST');
+  }, 30_000);
+
+  test('GET /__emulator/state is the snapshot; /__emulator/events streams every event as it happens', async () => {
+    const { workspaceSid, workflowSid } = await seedEscalation(client);
+    const state = await client.control('GET', '/__emulator/state');
+    expect(state.body).toMatchObject({ format: 'taskrouter-emulator-snapshot', version: 1 });
+    expect(JSON.stringify(state.body)).toContain(workspaceSid);
+
+    let taskSid = '';
+    const events = await readEvents(
+      server.url,
+      (seen) => seen.some((event) => event.event_type === 'task-queue.timeout'),
+      async () => {
+        const task = await client.api('POST', `/v1/Workspaces/${workspaceSid}/Tasks`, {
+          WorkflowSid: workflowSid,
+          Attributes: JSON.stringify({ type: 'support' }),
+        });
+        taskSid = task.body.sid;
+        await client.control('POST', '/__emulator/clock/advance', { seconds: 61 });
+      },
+    );
+    const types = events.map((event) => event.event_type);
+    expect(types.slice(0, 4)).toEqual([
+      'workflow.entered',
+      'task-queue.entered',
+      'task.created',
+      'workflow.target-matched',
+    ]);
+    expect(types).toContain('emulator.clock');
+    const logged = await client.api(
+      'GET',
+      `/v1/Workspaces/${workspaceSid}/Events?TaskSid=${taskSid}&PageSize=100`,
+    );
+    // Every event the API lists came through the stream, in the same order.
+    const streamed = events.filter((event) => event.sid !== undefined).map((event) => event.sid);
+    const listed = (logged.body.events as { sid: string }[]).map((event) => event.sid);
+    expect(streamed.filter((sid) => listed.includes(sid!))).toEqual(
+      listed.filter((sid) => streamed.includes(sid)),
+    );
+    expect(listed.every((sid) => streamed.includes(sid))).toBe(true);
+  }, 30_000);
+});
+
+describe('taskrouter-mock --state-file', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'taskrouter-state-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  /** Starts the command on `file`, creates a task that waits for escalation, and returns the state. */
+  async function startWithWork(file: string) {
+    const server = await startCli([...credentials, '--clock', 'virtual', '--state-file', file]);
+    const client = clientOf(server.url);
+    const { workspaceSid, workflowSid } = await seedEscalation(client);
+    await client.api('POST', `/v1/Workspaces/${workspaceSid}/Tasks`, {
+      WorkflowSid: workflowSid,
+      Attributes: '{"type":"support"}',
+    });
+    await client.control('POST', '/__emulator/clock/advance', { seconds: 30 });
+    return { server, client, workspaceSid };
+  }
+
+  async function restart(file: string) {
+    const server = await startCli([...credentials, '--clock', 'virtual', '--state-file', file]);
+    return { server, client: clientOf(server.url) };
+  }
+
+  test('a graceful stop loses nothing: the restarted server has the same state and fires the same timers', async () => {
+    const file = join(folder, 'graceful.json');
+    const { server, client, workspaceSid } = await startWithWork(file);
+    // The last change comes right before the stop: it must be written on the way out.
+    await client.api('POST', `/v1/Workspaces/${workspaceSid}`, { FriendlyName: 'Renamed' });
+    const before = (await client.control('GET', '/__emulator/state')).body;
+    expect(await server.stop('SIGTERM')).toBe(0);
+
+    const again = await restart(file);
+    try {
+      expect(again.server.output()).toContain(`Restored the state of ${file}`);
+      expect((await again.client.control('GET', '/__emulator/state')).body).toEqual(before);
+      await again.client.control('POST', '/__emulator/clock/advance', { seconds: 30 });
+      const events = await again.client.api(
+        'GET',
+        `/v1/Workspaces/${workspaceSid}/Events?EventType=task-queue.timeout`,
+      );
+      expect(events.body.events).toHaveLength(1);
+      expect(events.body.events[0].event_date_ms).toBe(before.state.clock.now + 30_000);
+    } finally {
+      expect(await again.server.stop('SIGINT')).toBe(0);
+    }
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+
+  test('kill -9 loses at most the last moments: changes older than the write delay survive', async () => {
+    const file = join(folder, 'killed.json');
+    const { server, client } = await startWithWork(file);
+    const before = (await client.control('GET', '/__emulator/state')).body;
+    // Well past the write delay (at most about 100 ms).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await server.stop('SIGKILL');
+
+    const again = await restart(file);
+    try {
+      expect((await again.client.control('GET', '/__emulator/state')).body).toEqual(before);
+    } finally {
+      expect(await again.server.stop()).toBe(0);
+    }
+  }, 60_000);
+
+  test.each([
+    ['not JSON', '{"format": "taskrouter-emulator-snapshot", "vers', 'is not valid JSON'],
+    [
+      'of another version',
+      JSON.stringify({ format: 'taskrouter-emulator-snapshot', version: 99, state: {} }),
+      'version is 99; this emulator reads version 1 only',
+    ],
+    ['of another kind', JSON.stringify({ hello: 'world' }), "format must be 'taskrouter-emulator-snapshot'"],
+  ])(
+    'a file %s stops the command with a clear message and is never overwritten',
+    async (_, content, reason) => {
+      const file = join(folder, 'unusable.json');
+      writeFileSync(file, content);
+      const { code, stderr } = await runCli([...credentials, '--state-file', file]);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`cannot use the state file ${file}`);
+      expect(stderr).toContain(reason);
+      expect(stderr).toContain('To start fresh, move or delete it');
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    },
+    30_000,
+  );
+
+  test('a state file of another account is refused', async () => {
+    const file = join(folder, 'account.json');
+    const { server } = await startWithWork(file);
+    expect(await server.stop()).toBe(0);
+    const saved = readFileSync(file, 'utf8');
+    const { code, stderr } = await runCli([
+      '--account-sid',
+      `AC${'e'.repeat(32)}`,
+      '--auth-token',
+      'x',
+      '--state-file',
+      file,
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("differs from the snapshot's account");
+    expect(readFileSync(file, 'utf8')).toBe(saved);
+  }, 30_000);
+});
+
+describe('taskrouter-mock --help', () => {
+  test('documents the remote control, --clock, --state-file and the dashboard', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    for (const text of [
+      '--clock <real|virtual>',
+      '--state-file <file>',
+      '--no-ui',
+      'POST /__emulator/clock/advance',
+      'GET  /__emulator/events',
+      'GET  /__emulator/ui',
+    ]) {
+      expect(stdout).toContain(text);
+    }
+  }, 30_000);
+});
