@@ -1,9 +1,11 @@
-import { DEFAULT_BASE_URL, isSid } from '@taskrouter/core';
+import { DEFAULT_BASE_URL, isSid, operationTable } from '@taskrouter/core';
 import { VirtualClock } from './domain/clock.js';
 import { type CredentialPolicy, dispatch, type IncomingCall } from './rest/dispatch.js';
-import { createRateLimiter } from './rest/faults.js';
+import { faultRules } from './rest/faults.js';
+import { OverrideRules } from './rest/overrides.js';
+import { BoundedLog, callRecord, DEFAULT_LOG_LIMIT, type LoggedCall } from './rest/call-log.js';
 import { type EmulatorServer, startHttpServer } from './adapters/http-server.js';
-import { CallbackDeliveries } from './routing/callbacks.js';
+import { CallbackDeliveries, type CallbackRecord } from './routing/callbacks.js';
 import { RoutingEngine } from './routing/engine.js';
 import { newAuthToken, newSid } from './domain/sid.js';
 import { Store } from './domain/state.js';
@@ -60,11 +62,25 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const clock = new VirtualClock(options.startTime ?? new Date());
   if (options.clock === 'real') clock.followWallTime();
   const store = new Store(accountSid, clock);
-  const deliveries = new CallbackDeliveries(
-    store,
+  const logLimit = options.logLimit ?? DEFAULT_LOG_LIMIT;
+  if (!Number.isSafeInteger(logLimit) || logLimit < 1) {
+    throw new TypeError(`createEmulator: logLimit must be a whole number of at least 1, got ${logLimit}`);
+  }
+  const callbackTimeoutMs = options.callbackTimeoutMs;
+  if (callbackTimeoutMs !== undefined && (!Number.isSafeInteger(callbackTimeoutMs) || callbackTimeoutMs < 1)) {
+    throw new TypeError(
+      `createEmulator: callbackTimeoutMs must be a whole number of milliseconds above 0, got ${callbackTimeoutMs}`,
+    );
+  }
+  let callbackFetch = options.callbackFetch;
+  const callLog = new BoundedLog<LoggedCall>(logLimit);
+  const callbackLog = new BoundedLog<CallbackRecord>(logLimit);
+  const deliveries = new CallbackDeliveries(store, {
     authToken,
-    () => options.callbackFetch ?? globalThis.fetch,
-  );
+    fetchFor: () => callbackFetch ?? globalThis.fetch,
+    ...(callbackTimeoutMs === undefined ? {} : { timeoutMs: callbackTimeoutMs }),
+    record: (callback) => callbackLog.push(callback),
+  });
   const engine = new RoutingEngine(store, deliveries);
   store.listener = engine;
   const policy: CredentialPolicy = {
@@ -72,14 +88,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     authToken,
     acceptAny: options.acceptAnyCredentials ?? false,
   };
-  const rateLimiter = createRateLimiter(options.faults);
+  const rules = new OverrideRules(faultRules(options.faults));
+  const hooks = { rules, log: (entry: LoggedCall) => callLog.push(entry) };
   const changeListeners = new Set<() => void>();
   const changed = () => {
     for (const listener of changeListeners) listener();
   };
   engine.eventObservers.add(changed);
   const answer = (call: IncomingCall) => {
-    const answered = dispatch(store, policy, call, rateLimiter);
+    const answered = dispatch(store, policy, call, hooks);
     if (changeListeners.size > 0 && call.method !== 'GET' && answered.status < 300) changed();
     return answered;
   };
@@ -102,6 +119,27 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     reset: () => {
       engine.reset();
       store.clear();
+      callLog.clear();
+      callbackLog.clear();
+    },
+    on: (operationId, match) => {
+      if (typeof operationId !== 'string' || !(operationId in operationTable)) {
+        throw new TypeError(`emulator.on(operationId): unknown operation '${String(operationId)}'`);
+      }
+      return rules.add(operationId, match);
+    },
+    resetOverrides: () => rules.reset(),
+    calls: (operationId) =>
+      callLog
+        .list()
+        .filter((entry) => operationId === undefined || entry.operationId === operationId)
+        .map(callRecord),
+    callbacks: () => callbackLog.list().map((entry) => ({ ...entry, params: { ...entry.params } })),
+    setCallbackFetch: (fetch) => {
+      if (fetch !== undefined && typeof fetch !== 'function') {
+        throw new TypeError('emulator.setCallbackFetch(fetch): fetch must be a function or undefined');
+      }
+      callbackFetch = fetch;
     },
     idle: () => deliveries.idle(),
     async listen(listenOptions) {

@@ -18,6 +18,14 @@ export type {
 } from './emulator/types.js';
 export { EmulatorRequestError, EmulatorSnapshotError, type TwilioErrorBody } from './domain/errors.js';
 export type { EmulatorFaults, FaultRequest } from './rest/faults.js';
+export type {
+  MatchValue,
+  OperationMatch,
+  OverrideFailure,
+  OverrideRule,
+} from './rest/overrides.js';
+export type { CallRecord } from './rest/call-log.js';
+export type { CallbackRecord } from './routing/callbacks.js';
 export {
   checkInvariants,
   createInvariantChecker,

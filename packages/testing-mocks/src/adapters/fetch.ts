@@ -18,13 +18,20 @@ export function createFetchAdapter(
 ): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const call = plainCall(input, init) ?? (await readRequest(new Request(input, init)));
-    return toResponse(call === null ? answerFor(tooLarge()) : answer(call));
+    const answered = call === null ? answerFor(tooLarge()) : answer(call);
+    await afterDelay(answered, init?.signal ?? (input instanceof Request ? input.signal : undefined));
+    return toResponse(answered);
   };
   // Core's client sends through this instead: no Request to build, no body stream to read.
   const directSend: DirectSend = (request) => {
     const answered = answer(wireCall(request));
     const response = new Response(null, { status: answered.status, headers: answerHeaders(answered) });
-    return { answer: Promise.resolve({ response, text: answered.body ?? '' }), cancel: () => {} };
+    const result = { response, text: answered.body ?? '' };
+    const stop = new AbortController();
+    return {
+      answer: afterDelay(answered, stop.signal).then(() => result),
+      cancel: (reason) => stop.abort(reason),
+    };
   };
   Object.defineProperty(fetch, DIRECT_SEND, { value: directSend });
   return fetch;
@@ -93,6 +100,30 @@ async function readRequest(request: Request): Promise<IncomingCall | null> {
     body,
     sourceIpAddress: '127.0.0.1',
   };
+}
+
+/**
+ * Waits for an answer's `delayMs`, if an override asked for one; rejects with the signal's reason
+ * when it aborts first, as a fetch does.
+ */
+export function afterDelay(answer: OutgoingAnswer, signal?: AbortSignal | null): Promise<void> {
+  const ms = answer.delayMs;
+  if (ms === undefined || ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function toResponse(answer: OutgoingAnswer): Response {

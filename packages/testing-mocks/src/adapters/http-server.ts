@@ -11,6 +11,7 @@ import {
   type OutgoingAnswer,
   tooLarge,
 } from '../rest/dispatch.js';
+import { afterDelay } from './fetch.js';
 
 /** Where {@link Emulator.listen} binds, and how long it waits for slow clients. */
 export interface ListenOptions {
@@ -96,7 +97,8 @@ export async function startHttpServer(
     readBody(request).then(
       (body) => {
         if (control?.(request, response, body)) return;
-        respond(response, answerRequest(answer, request, body));
+        const answered = answerRequest(answer, request, body);
+        void afterDelay(answered).then(() => respond(response, answered));
       },
       (error: unknown) => {
         const failure =

@@ -5,6 +5,9 @@
 import type { OperationId, operations } from '@taskrouter/core';
 import type { ResourceBody } from '../render/body.js';
 import type { EmulatorFaults } from '../rest/faults.js';
+import type { OperationMatch, OverrideRule } from '../rest/overrides.js';
+import type { CallRecord } from '../rest/call-log.js';
+import type { CallbackRecord } from '../routing/callbacks.js';
 import type { EmulatorServer, ListenOptions } from '../adapters/http-server.js';
 import type { InstructionRecord } from '../domain/state.js';
 import type { VirtualClock } from '../domain/clock.js';
@@ -41,6 +44,14 @@ export interface EmulatorOptions {
    * version or a damaged one.
    */
   snapshot?: EmulatorSnapshot;
+  /**
+   * Milliseconds any callback has to answer before it counts as failed (recorded with its error
+   * in {@link Emulator.callbacks}). By default TaskRouter's own limits: 5,000 for assignment
+   * callbacks, 15,000 for event callbacks.
+   */
+  callbackTimeoutMs?: number;
+  /** How many entries {@link Emulator.calls} and {@link Emulator.callbacks} keep (the latest); 10,000 by default. */
+  logLimit?: number;
 }
 
 /**
@@ -197,4 +208,36 @@ export interface Emulator {
   listen(options?: ListenOptions): Promise<EmulatorServer>;
   /** Closes every server started by {@link Emulator.listen}. */
   close(): Promise<void>;
+  /**
+   * Overrides the answer to an operation's requests, optionally only those whose parameters
+   * match: `.replies(status, body)`, `.fails({ status, code, message })`, `.delays(ms)`, limited
+   * with `.once()` or `.times(n)`. Rules are consulted after authentication, newest first, and
+   * never change state: a replaced or failed request is not processed. They stay until
+   * {@link Emulator.resetOverrides} (also across {@link Emulator.reset}).
+   *
+   * @example
+   * ```ts
+   * emulator.on('CreateTask', { Priority: 10 }).fails({ status: 503, code: 20503 }).once();
+   * ```
+   */
+  on<Op extends OperationId>(operationId: Op, match?: OperationMatch<Op>): OverrideRule;
+  /** Removes every rule made with {@link Emulator.on}; the `faults` option keeps working. */
+  resetOverrides(): void;
+  /**
+   * The requests answered so far (the latest {@link EmulatorOptions.logLimit}), oldest first,
+   * optionally only those of one operation. {@link Emulator.reset} empties the list.
+   */
+  calls(operationId?: OperationId): CallRecord[];
+  /**
+   * Every assignment and event callback sent so far (the latest {@link EmulatorOptions.logLimit}),
+   * oldest first, with its answer's status or its error. Await {@link Emulator.idle} first to see
+   * every answer. {@link Emulator.reset} empties the list.
+   */
+  callbacks(): CallbackRecord[];
+  /**
+   * Replaces the fetch that delivers callbacks (see {@link EmulatorOptions.callbackFetch}); from
+   * the next delivery on. `undefined` goes back to `globalThis.fetch`. Useful when the handler
+   * needs {@link Emulator.credentials}, which exist only once the emulator does.
+   */
+  setCallbackFetch(fetch: typeof globalThis.fetch | undefined): void;
 }

@@ -1,7 +1,8 @@
 import { type OperationId, operationTable } from '@taskrouter/core';
 import type { OperationHandler, Reply, RequestContext } from './context.js';
 import { EmulatorRequestError, notFound } from '../domain/errors.js';
-import type { RateLimiter } from './faults.js';
+import type { LoggedCall } from './call-log.js';
+import type { OverrideRules } from './overrides.js';
 import { checkSidFilters, decodeParams, Params, sidFiltersOf } from './params.js';
 import { activityHandlers } from './handlers/activities.js';
 import { eventHandlers } from './handlers/events.js';
@@ -56,6 +57,8 @@ export interface OutgoingAnswer {
   readonly allow?: string;
   /** Seconds to wait before trying again (rate-limited answers). */
   readonly retryAfter?: number;
+  /** Milliseconds the transport waits before sending the answer (an override's `delays`). */
+  readonly delayMs?: number;
 }
 
 /**
@@ -87,60 +90,100 @@ export interface CredentialPolicy {
   readonly acceptAny: boolean;
 }
 
+/** What the emulator adds around its handlers: override rules and the request log. */
+export interface DispatchHooks {
+  /** Rules consulted after authentication and routing, before the handler. */
+  readonly rules?: OverrideRules;
+  /** Receives every answered call. */
+  readonly log?: (call: LoggedCall) => void;
+}
+
 /**
- * Answers one call: authentication, routing, injected rate limits, body decoding, the operation,
- * the error mapping.
+ * Answers one call: authentication, routing, override rules (injected rate limits among them),
+ * body decoding, the operation, the error mapping.
  */
 export function dispatch(
   store: Store,
   credentials: CredentialPolicy,
   call: IncomingCall,
-  rateLimiter?: RateLimiter,
+  hooks: DispatchHooks = {},
 ): OutgoingAnswer {
+  let operationId: OperationId | null = null;
+  let pathParams: Record<string, string> = {};
+  let decoded: { params: Params; json: unknown } | undefined;
+  let overridden = false;
+  const answer = ((): OutgoingAnswer => {
+    try {
+      if (!isAuthorized(credentials, call.authorization)) {
+        throw new EmulatorRequestError(401, 20003, 'Authenticate');
+      }
+      const match = router.match(call.method, call.url.pathname);
+      if (match.kind === 'not-found') throw notFound(call.url.pathname);
+      if (match.kind === 'method-not-allowed') {
+        const error = new EmulatorRequestError(
+          405,
+          20004,
+          `Method ${call.method} not allowed on ${call.url.pathname}; use ${match.allowed.join(' or ')}`,
+        );
+        return { ...answerFor(error), allow: match.allowed.join(', ') };
+      }
+      const matchedOperation = match.operationId;
+      operationId = matchedOperation;
+      pathParams = match.path;
+      const read = () => {
+        decoded ??= readBody(matchedOperation, call);
+        return decoded;
+      };
+      const outcome = hooks.rules?.decide({
+        operationId: matchedOperation,
+        method: call.method,
+        path: call.url.pathname,
+        pathParams: match.path,
+        params: () => read().params.values,
+      });
+      overridden = outcome !== undefined;
+      const delay = outcome?.delayMs === undefined ? {} : { delayMs: outcome.delayMs };
+      if (outcome?.answer !== undefined) return { ...outcome.answer, ...delay };
+      const { params, json } = read();
+      const context: RequestContext = {
+        store,
+        origin: call.url.origin,
+        pathname: call.url.pathname,
+        query: call.url.searchParams,
+        params,
+        path: match.path,
+        ifMatch: call.ifMatch,
+        sourceIpAddress: call.sourceIpAddress,
+        json,
+      };
+      return { ...answerFromReply(HANDLERS[matchedOperation](context)), ...delay };
+    } catch (error) {
+      if (error instanceof EmulatorRequestError) return answerFor(error);
+      const message = error instanceof Error ? error.message : String(error);
+      return answerFor(new EmulatorRequestError(500, 20500, `Internal emulator error: ${message}`));
+    }
+  })();
+  hooks.log?.({
+    operationId,
+    method: call.method,
+    path: call.url.pathname,
+    pathParams,
+    params: decoded?.params.values,
+    status: answer.status,
+    code: answer.status >= 400 && answer.body !== null ? errorCode(answer.body) : null,
+    overridden,
+    accountSid: callerAccountSid(call.authorization),
+    at: Math.floor(store.clock.nowMs()),
+  });
+  return answer;
+}
+
+function errorCode(body: string): number | null {
   try {
-    if (!isAuthorized(credentials, call.authorization)) {
-      throw new EmulatorRequestError(401, 20003, 'Authenticate');
-    }
-    const match = router.match(call.method, call.url.pathname);
-    if (match.kind === 'not-found') throw notFound(call.url.pathname);
-    if (match.kind === 'method-not-allowed') {
-      const error = new EmulatorRequestError(
-        405,
-        20004,
-        `Method ${call.method} not allowed on ${call.url.pathname}; use ${match.allowed.join(' or ')}`,
-      );
-      return { ...answerFor(error), allow: match.allowed.join(', ') };
-    }
-    const retryAfter = rateLimiter?.({
-      method: call.method,
-      path: call.url.pathname,
-      operationId: match.operationId,
-    });
-    if (retryAfter !== undefined) {
-      const error = new EmulatorRequestError(
-        429,
-        20429,
-        `Too Many Requests: the request was not processed; retry after ${retryAfter} seconds`,
-      );
-      return { ...answerFor(error), retryAfter };
-    }
-    const { params, json } = readBody(match.operationId, call);
-    const context: RequestContext = {
-      store,
-      origin: call.url.origin,
-      pathname: call.url.pathname,
-      query: call.url.searchParams,
-      params,
-      path: match.path,
-      ifMatch: call.ifMatch,
-      sourceIpAddress: call.sourceIpAddress,
-      json,
-    };
-    return answerFromReply(HANDLERS[match.operationId](context));
-  } catch (error) {
-    if (error instanceof EmulatorRequestError) return answerFor(error);
-    const message = error instanceof Error ? error.message : String(error);
-    return answerFor(new EmulatorRequestError(500, 20500, `Internal emulator error: ${message}`));
+    const code: unknown = (JSON.parse(body) as { code?: unknown }).code;
+    return typeof code === 'number' ? code : null;
+  } catch {
+    return null;
   }
 }
 
@@ -237,16 +280,25 @@ export function tooLarge(): EmulatorRequestError {
   return new EmulatorRequestError(413, 20413, `Request body exceeds ${MAX_BODY_BYTES} bytes`);
 }
 
-/** Whether an Authorization header carries credentials the policy accepts (Basic). */
-export function isAuthorized(credentials: CredentialPolicy, header: string | null): boolean {
-  if (header === null || !/^basic /i.test(header)) return false;
+/** The user name and password of Basic credentials, or undefined. */
+export function basicCredentials(header: string | null): { user: string; password: string } | undefined {
+  if (header === null || !/^basic /i.test(header)) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) return false;
+  if (colon <= 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function callerAccountSid(header: string | null): string | null {
+  return basicCredentials(header)?.user ?? null;
+}
+
+/** Whether an Authorization header carries credentials the policy accepts (Basic). */
+export function isAuthorized(credentials: CredentialPolicy, header: string | null): boolean {
+  const caller = basicCredentials(header);
+  if (caller === undefined) return false;
   if (credentials.acceptAny) return true;
-  return (
-    decoded.slice(0, colon) === credentials.accountSid && decoded.slice(colon + 1) === credentials.authToken
-  );
+  return caller.user === credentials.accountSid && caller.password === credentials.authToken;
 }
 
 /** The Twilio-shaped error answer. */

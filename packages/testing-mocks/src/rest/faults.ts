@@ -1,4 +1,6 @@
 import type { OperationId } from '@taskrouter/core';
+import { EmulatorRequestError } from '../domain/errors.js';
+import type { Rule, RuleOutcome } from './overrides.js';
 
 /** A request that reached an operation, as a fault rule sees it. */
 export interface FaultRequest {
@@ -23,11 +25,11 @@ export interface EmulatorFaults {
   retryAfterSeconds?: number;
 }
 
-/** Decides whether a request is rate-limited: the seconds to send in `Retry-After`, or undefined. */
-export type RateLimiter = (request: FaultRequest) => number | undefined;
-
-/** The rate limiter the faults describe, or undefined when they inject none. */
-export function createRateLimiter(faults: EmulatorFaults = {}): RateLimiter | undefined {
+/**
+ * The faults as built-in override rules: one answering every n-th request with `429`, one
+ * answering the requests `rateLimit` picks. They run after a test's own overrides.
+ */
+export function faultRules(faults: EmulatorFaults = {}): Rule[] {
   const { rateLimitEvery, rateLimit, retryAfterSeconds = 1 } = faults;
   if (rateLimitEvery !== undefined && (!Number.isSafeInteger(rateLimitEvery) || rateLimitEvery < 1)) {
     throw new TypeError(
@@ -42,10 +44,23 @@ export function createRateLimiter(faults: EmulatorFaults = {}): RateLimiter | un
       `createEmulator: faults.retryAfterSeconds must be a whole number of 0 or more, got ${retryAfterSeconds}`,
     );
   }
-  if (rateLimitEvery === undefined && rateLimit === undefined) return undefined;
-  let count = 0;
-  return (request) => {
-    const due = rateLimitEvery !== undefined && ++count % rateLimitEvery === 0;
-    return due || rateLimit?.(request) ? retryAfterSeconds : undefined;
+  const error = new EmulatorRequestError(
+    429,
+    20429,
+    `Too Many Requests: the request was not processed; retry after ${retryAfterSeconds} seconds`,
+  );
+  const refused: RuleOutcome = {
+    answer: { status: 429, body: JSON.stringify(error.toJSON()), retryAfter: retryAfterSeconds },
   };
+  const rules: Rule[] = [];
+  if (rateLimitEvery !== undefined) {
+    let count = 0;
+    rules.push(() => (++count % rateLimitEvery === 0 ? refused : undefined));
+  }
+  if (rateLimit !== undefined) {
+    rules.push(({ method, path, operationId }) =>
+      rateLimit({ method, path, operationId }) ? refused : undefined,
+    );
+  }
+  return rules;
 }

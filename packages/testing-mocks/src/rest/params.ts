@@ -49,7 +49,8 @@ export function decodeParams(encoded: string | URLSearchParams): Map<string, str
  * that names the parameter and the reason, so handlers validate everything before they mutate.
  */
 export class Params {
-  constructor(private readonly values: Map<string, string[]>) {}
+  /** Every parameter with all its values, as decoded. */
+  constructor(readonly values: Map<string, string[]>) {}
 
   /** Every parameter with all its values, in the order received. */
   entries(): IterableIterator<[string, string[]]> {
