@@ -196,21 +196,23 @@ export class CallbackDeliveries {
     deadline: Deadline,
   ): Promise<Response> {
     const { authToken, fetchFor, record } = this.options;
-    const at = Math.floor(this.store.clock.nowMs());
-    const signature = await computeRequestSignature(authToken, url, params);
+    // Recorded before anything is awaited, so the log keeps the order deliveries started in.
     const entry = {
       kind,
       workspaceSid,
       url,
       fallback,
       params,
-      signature,
-      signatureValid: await validateRequestSignature(authToken, signature, url, params),
+      signature: '',
+      signatureValid: false,
       status: null as number | null,
       error: null as string | null,
-      at,
+      at: Math.floor(this.store.clock.nowMs()),
     };
     record?.(entry);
+    const signature = await computeRequestSignature(authToken, url, params);
+    entry.signature = signature;
+    entry.signatureValid = await validateRequestSignature(authToken, signature, url, params);
     try {
       const response = await deadline.race(
         fetchFor()(url, {
