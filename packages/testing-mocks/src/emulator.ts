@@ -67,7 +67,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     throw new TypeError(`createEmulator: logLimit must be a whole number of at least 1, got ${logLimit}`);
   }
   const callbackTimeoutMs = options.callbackTimeoutMs;
-  if (callbackTimeoutMs !== undefined && (!Number.isSafeInteger(callbackTimeoutMs) || callbackTimeoutMs < 1)) {
+  if (
+    callbackTimeoutMs !== undefined &&
+    (!Number.isSafeInteger(callbackTimeoutMs) || callbackTimeoutMs < 1)
+  ) {
     throw new TypeError(
       `createEmulator: callbackTimeoutMs must be a whole number of milliseconds above 0, got ${callbackTimeoutMs}`,
     );
