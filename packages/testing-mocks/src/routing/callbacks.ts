@@ -213,6 +213,7 @@ export class CallbackDeliveries {
     const signature = await computeRequestSignature(authToken, url, params);
     entry.signature = signature;
     entry.signatureValid = await validateRequestSignature(authToken, signature, url, params);
+    deadline.start();
     try {
       const response = await deadline.race(
         fetchFor()(url, {
@@ -244,7 +245,7 @@ export class CallbackDeliveries {
  */
 class Deadline {
   private readonly controller = new AbortController();
-  private readonly timer: ReturnType<typeof setTimeout>;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly expiry: Promise<never>;
   expired = false;
 
@@ -253,10 +254,14 @@ class Deadline {
       this.controller.signal.addEventListener('abort', () => reject(this.controller.signal.reason));
     });
     this.expiry.catch(() => undefined);
-    this.timer = setTimeout(() => {
+  }
+
+  /** Starts counting, when the request goes out (signing it does not count). */
+  start(): void {
+    this.timer ??= setTimeout(() => {
       this.expired = true;
-      this.controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
-    }, ms);
+      this.controller.abort(new DOMException(`no answer within ${this.ms} ms`, 'TimeoutError'));
+    }, this.ms);
   }
 
   get signal(): AbortSignal {
