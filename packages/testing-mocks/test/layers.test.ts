@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { importCycles, LAYERS, layerViolations, readImportGraph } from './import-graph.js';
@@ -22,6 +24,15 @@ describe('the layers of src', () => {
       if (!file.includes('/'))
         expect(['index.ts', 'msw.ts', 'vitest.ts', 'cli.ts', 'emulator.ts']).toContain(file);
     }
+  });
+});
+
+describe('the types of src', () => {
+  test('are never silenced with `as never` or `as unknown as`', () => {
+    const silenced = [...readImportGraph(SRC).keys()].filter((file) =>
+      /\bas (never|unknown as)\b/.test(readFileSync(join(SRC, file), 'utf8')),
+    );
+    expect(silenced).toEqual([]);
   });
 });
 

@@ -84,7 +84,7 @@ export function snapshotAccountSid(snapshot: unknown): string {
 
 /** Replaces the emulator's state with a checked snapshot's (see {@link snapshotAccountSid}). */
 export function restoreSnapshot(parts: SnapshotParts, snapshot: EmulatorSnapshot): void {
-  const state = structuredClone(snapshot.state) as unknown as SnapshotState;
+  const state = structuredClone<unknown>(snapshot.state) as SnapshotState;
   try {
     restoreStore(parts.store, state.store);
     parts.engine.restore(state.routing, state.clock);
