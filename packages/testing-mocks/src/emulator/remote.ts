@@ -4,7 +4,7 @@
  */
 import { toMermaid } from '@taskrouter/workflow-builder';
 import { EmulatorRequestError, invalidParameter } from '../domain/errors.js';
-import type { Emulator, EmulatorSeeder, SeedValue } from './types.js';
+import type { Emulator, EmulatorSeeder, SeedInput, SeedValue } from './types.js';
 
 /** The children a workspace of a seed document may list, in the order they are created. */
 const CHILDREN = [
@@ -63,7 +63,7 @@ export function seedDocument(seed: EmulatorSeeder, document: Record<string, unkn
         );
       }
       const workspace =
-        existing === undefined ? located(at, () => seed.workspace(input as never)) : { sid: existing };
+        existing === undefined ? located(at, () => seed.workspace(input as SeedInput<'CreateWorkspace'>)) : { sid: existing };
       const created: Record<string, unknown> = { workspace };
       for (const child of CHILDREN) {
         if (fields[child] === undefined) continue;
@@ -72,10 +72,10 @@ export function seedDocument(seed: EmulatorSeeder, document: Record<string, unkn
           const values = objectAt(entry, place);
           return located(place, () => {
             if (child === 'reservations') {
-              return seed.reservation(workspace.sid!, values as { taskSid: string; workerSid: string });
+              return seed.reservation(workspace.sid, values as { taskSid: string; workerSid: string });
             }
             const helper = seed[SEEDERS[child]] as (sid: string, input: unknown) => unknown;
-            return helper(workspace.sid!, values);
+            return helper(workspace.sid, values);
           });
         });
       }
