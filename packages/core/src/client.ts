@@ -14,7 +14,7 @@ import {
   readableCopy,
   systemClock,
 } from './transport.js';
-import type { TaskRouterClient } from './types.js';
+import type { TaskRouterApiClient } from './types.js';
 
 /** The TaskRouter API host. */
 export const DEFAULT_BASE_URL = 'https://taskrouter.twilio.com';
@@ -91,7 +91,7 @@ export interface TaskRouterClientOptions {
  * console.log(task.sid, task.assignment_status);
  * ```
  */
-export function createTaskRouterClient(options: TaskRouterClientOptions): TaskRouterClient {
+export function createTaskRouterClient(options: TaskRouterClientOptions): TaskRouterApiClient {
   return createClientWithClock(options, systemClock);
 }
 
@@ -124,7 +124,7 @@ export function createClientWithClock(
   options: TaskRouterClientOptions,
   clock: Clock,
   defaultFetch?: () => typeof globalThis.fetch | undefined,
-): TaskRouterClient {
+): TaskRouterApiClient {
   const settings = resolveOptions(options);
   const send = createTransport({ ...settings, clock, defaultFetch });
   // Per-call base URLs are validated like the client's; pagination passes the same one on every page.
@@ -246,11 +246,11 @@ export function createClientWithClock(
     return response;
   }
 
-  const client: TaskRouterClient = {
+  const client: TaskRouterApiClient = {
     baseUrl: settings.baseUrl,
-    GET: method('GET') as TaskRouterClient['GET'],
-    POST: method('POST') as TaskRouterClient['POST'],
-    DELETE: method('DELETE') as TaskRouterClient['DELETE'],
+    GET: method('GET') as TaskRouterApiClient['GET'],
+    POST: method('POST') as TaskRouterApiClient['POST'],
+    DELETE: method('DELETE') as TaskRouterApiClient['DELETE'],
     use(...added) {
       for (const middleware of added) {
         if (!middleware) continue;

@@ -36,7 +36,7 @@ import {
   ResponseTooLarge,
   systemClock,
 } from './transport.js';
-import type { TaskRouterClient } from './types.js';
+import type { TaskRouterApiClient } from './types.js';
 
 /** Options of {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -284,7 +284,7 @@ export function defaultNodeFetch(): typeof globalThis.fetch {
  * });
  * ```
  */
-export function createTaskRouterClient(options: TaskRouterClientOptions): TaskRouterClient {
+export function createTaskRouterClient(options: TaskRouterClientOptions): TaskRouterApiClient {
   return createClientWithClock(options, systemClock, defaultNodeFetch);
 }
 

@@ -1,6 +1,6 @@
 import { TaskRouterError, TaskRouterValidationError } from './errors.js';
 import type { components, paths } from './generated/taskrouter.js';
-import type { OperationAt, RequestInitFor, RequiredKeysOf, TaskRouterClient } from './types.js';
+import type { OperationAt, RequestInitFor, RequiredKeys, TaskRouterApiClient } from './types.js';
 
 /** The JSON body of a successful GET on `Path` (`never` for paths without GET). */
 export type GetResponseBody<Path extends keyof paths> = paths[Path] extends {
@@ -28,24 +28,30 @@ export type ListItem<Path extends ListPath> = {
       : never;
 }[keyof ListPage<Path>];
 
-/** What pagination needs from a client; any {@link TaskRouterClient} fits. */
-export type PaginationClient = Pick<TaskRouterClient, 'GET' | 'baseUrl'>;
+/** What pagination needs from a client; any {@link TaskRouterApiClient} fits. */
+export type PaginationClient = Pick<TaskRouterApiClient, 'GET' | 'baseUrl'>;
 
 /** Options of {@link paginatePages}. */
-export interface PageOptions {
+export interface PaginatePagesOptions {
   /** Items per page (1 to 1000), sent as `PageSize` on the first request; later pages keep it. */
   pageSize?: number;
 }
 
+/**
+ * @deprecated Use {@link PaginatePagesOptions}; `PageOptions` of `@taskrouter/resources` is the
+ * options of one page. This alias goes in the next major release.
+ */
+export type PageOptions = PaginatePagesOptions;
+
 /** Options of {@link paginate}. */
-export interface PaginateOptions extends PageOptions {
+export interface PaginateOptions extends PaginatePagesOptions {
   /** Stop after this many items. When `pageSize` is not given, pages are sized to fit it. */
   limit?: number;
 }
 
 /** The call options of the first page (`params`, `headers`, `signal`…), then the paging options. */
 export type PaginateArguments<Path extends ListPath, Options> =
-  RequiredKeysOf<RequestInitFor<OperationAt<Path, 'get'>>> extends never
+  RequiredKeys<RequestInitFor<OperationAt<Path, 'get'>>> extends never
     ? [init?: RequestInitFor<OperationAt<Path, 'get'>>, options?: Options]
     : [init: RequestInitFor<OperationAt<Path, 'get'>>, options?: Options];
 
@@ -98,7 +104,7 @@ export function paginate<Path extends ListPath>(
 export function paginatePages<Path extends ListPath>(
   client: PaginationClient,
   path: Path,
-  ...[init, options = {}]: PaginateArguments<Path, PageOptions>
+  ...[init, options = {}]: PaginateArguments<Path, PaginatePagesOptions>
 ): AsyncGenerator<ListPage<Path>, void, undefined> {
   return fetchPages(
     client,

@@ -51,24 +51,24 @@ export type ClientRequestBody<Body> = Body extends { content: infer Content }
  */
 export type ClientPaths = {
   [Path in keyof paths]: {
-    [Method in keyof paths[Path]]: Method extends HttpMethod
+    [Method in keyof paths[Path]]: Method extends TaskRouterHttpMethod
       ? ClientOperation<paths[Path][Method]>
       : paths[Path][Method];
   };
 };
 
 /** The HTTP methods TaskRouter uses (updates are POSTs). */
-export type HttpMethod = 'get' | 'post' | 'delete';
+export type TaskRouterHttpMethod = 'get' | 'post' | 'delete';
 
 /** Paths of {@link ClientPaths} that support `Method`. */
-export type PathsWithMethod<Method extends HttpMethod> = {
+export type TaskRouterPathsWithMethod<Method extends TaskRouterHttpMethod> = {
   [Path in keyof ClientPaths]: ClientPaths[Path] extends { [M in Method]: object } ? Path : never;
 }[keyof ClientPaths];
 
 /** The operation behind `Method` on `Path`. */
 export type OperationAt<
   Path extends keyof ClientPaths,
-  Method extends HttpMethod,
+  Method extends TaskRouterHttpMethod,
 > = ClientPaths[Path] extends {
   [M in Method]: infer Operation;
 }
@@ -76,7 +76,7 @@ export type OperationAt<
   : never;
 
 /** The keys of `T` that are not optional. */
-export type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+export type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
 
 /**
  * Options of one call: `params`, `body`, `headers`, `signal`… (openapi-fetch's `FetchOptions`).
@@ -86,7 +86,7 @@ export type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? neve
 export type RequestInitFor<Operation> = FetchOptions<Operation> & { parseAs?: never; fetch?: never };
 
 /** The argument list after the path: the options are optional unless something in them is required. */
-export type InitArgument<Init> = RequiredKeysOf<Init> extends never ? [init?: Init] : [init: Init];
+export type InitArgument<Init> = RequiredKeys<Init> extends never ? [init?: Init] : [init: Init];
 
 type SuccessData<Response> = Response extends { data: infer Data } ? Data : never;
 
@@ -105,8 +105,10 @@ export interface TaskRouterResult<Operation> {
   response: Response;
 }
 
-/** One HTTP method of {@link TaskRouterClient}, typed for every path that supports it. */
-export type TaskRouterMethod<Method extends HttpMethod> = <Path extends PathsWithMethod<Method>>(
+/** One HTTP method of {@link TaskRouterApiClient}, typed for every path that supports it. */
+export type TaskRouterMethod<Method extends TaskRouterHttpMethod> = <
+  Path extends TaskRouterPathsWithMethod<Method>,
+>(
   path: Path,
   ...init: InitArgument<RequestInitFor<OperationAt<Path, Method>>>
 ) => Promise<TaskRouterResult<OperationAt<Path, Method>>>;
@@ -116,7 +118,7 @@ export type TaskRouterMethod<Method extends HttpMethod> = <Path extends PathsWit
  * over every operation of the spec. A 2xx answer resolves to `{ data, response }`; anything else
  * rejects with a `TaskRouterApiError`.
  */
-export interface TaskRouterClient {
+export interface TaskRouterApiClient {
   /** Base URL every path is appended to, without a trailing slash. */
   readonly baseUrl: string;
   /** Calls a fetch or list operation. */
@@ -127,6 +129,28 @@ export interface TaskRouterClient {
   DELETE: TaskRouterMethod<'delete'>;
   /** Registers openapi-fetch middleware, run on every call. */
   use(...middleware: Middleware[]): void;
-  /** Removes middleware registered with {@link TaskRouterClient.use}. */
+  /** Removes middleware registered with {@link TaskRouterApiClient.use}. */
   eject(...middleware: Middleware[]): void;
 }
+
+/**
+ * The client `createTaskRouterClient` returns.
+ * @deprecated Use {@link TaskRouterApiClient}: `TaskRouterClient` is the class of
+ * `@taskrouter/resources`. This alias goes in the next major release.
+ */
+export type TaskRouterClient = TaskRouterApiClient;
+/**
+ * @deprecated Use {@link TaskRouterHttpMethod}; `HttpMethod` is openapi-typescript-helpers' wider
+ * union. This alias goes in the next major release.
+ */
+export type HttpMethod = TaskRouterHttpMethod;
+/**
+ * @deprecated Use {@link TaskRouterPathsWithMethod}; openapi-typescript-helpers' `PathsWithMethod`
+ * takes the paths as its first parameter. This alias goes in the next major release.
+ */
+export type PathsWithMethod<Method extends TaskRouterHttpMethod> = TaskRouterPathsWithMethod<Method>;
+/**
+ * @deprecated Use {@link RequiredKeys}; openapi-typescript-helpers exports its own `RequiredKeysOf`.
+ * This alias goes in the next major release.
+ */
+export type RequiredKeysOf<T> = RequiredKeys<T>;

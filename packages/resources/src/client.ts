@@ -1,5 +1,5 @@
 import {
-  type TaskRouterClient as ApiClient,
+  type TaskRouterApiClient as ApiClient,
   createTaskRouterClient,
   type TaskRouterClientOptions,
 } from '@taskrouter/core';

@@ -1,4 +1,4 @@
-import type { TaskRouterClient as ApiClient, components } from '@taskrouter/core';
+import type { TaskRouterApiClient as ApiClient, components } from '@taskrouter/core';
 import { eventCatalog } from './catalog.js';
 import { type Collection, collection, inWorkspace } from './collection.js';
 import type { FiltersOf, FromWire } from './types.js';

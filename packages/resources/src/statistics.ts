@@ -1,5 +1,5 @@
 import {
-  type TaskRouterClient as ApiClient,
+  type TaskRouterApiClient as ApiClient,
   assertSid,
   type OperationId,
   type operationTable,
