@@ -1,6 +1,8 @@
 /** The built `taskrouter-mock` command as a child process, for the tests that run it. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { ApiAnswer } from './helpers.js';
 
 /** The built command, as `npx taskrouter-mock` runs it. */
 export const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -45,4 +47,86 @@ export async function startCli(args: string[], env: NodeJS.ProcessEnv = process.
     await stop();
     throw error;
   }
+}
+
+/** A client of a running command: JSON control calls and form-encoded API calls. */
+export function clientOf(url: string, authorization: string) {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization, ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text === '' ? null : JSON.parse(text)) as ApiAnswer['body'],
+      headers: response.headers,
+    };
+  };
+  return {
+    control: call,
+    api: (method: string, path: string, form: Record<string, string> = {}) =>
+      call(method, path, method === 'GET' ? undefined : new URLSearchParams(form).toString(), {
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
+  };
+}
+
+/** A client made by {@link clientOf}. */
+export type ServerClient = ReturnType<typeof clientOf>;
+
+/**
+ * Seeds a workspace over the remote control: queues Tier 1 (`tier == 1`) and Tier 2 (`tier == 2`),
+ * the given workers, and a workflow that moves support tasks from Tier 1 to Tier 2 after `timeout`
+ * seconds.
+ */
+export async function seedEscalation(client: ServerClient, timeout: number, workers: object[] = []) {
+  const seeded = await client.control('POST', '/__emulator/seed', {
+    workspaces: [
+      {
+        FriendlyName: 'Support desk',
+        workers,
+        taskQueues: [
+          { FriendlyName: 'Tier 1', TargetWorkers: 'tier == 1' },
+          { FriendlyName: 'Tier 2', TargetWorkers: 'tier == 2' },
+        ],
+      },
+    ],
+  });
+  expect(seeded.status).toBe(201);
+  const [created] = seeded.body.workspaces;
+  const workspaceSid: string = created.workspace.sid;
+  const [tier1, tier2] = created.taskQueues;
+  const more = await client.control('POST', '/__emulator/seed', {
+    workspaces: [
+      {
+        sid: workspaceSid,
+        workflows: [
+          {
+            FriendlyName: 'Escalation',
+            Configuration: {
+              task_routing: {
+                filters: [
+                  {
+                    filter_friendly_name: 'Support',
+                    expression: "type == 'support'",
+                    targets: [{ queue: tier1.sid, timeout }, { queue: tier2.sid }],
+                  },
+                ],
+              },
+            },
+          },
+        ],
+      },
+    ],
+  });
+  expect(more.status).toBe(201);
+  return {
+    workspaceSid,
+    tier1: tier1.sid as string,
+    tier2: tier2.sid as string,
+    workflowSid: more.body.workspaces[0].workflows[0].sid as string,
+    workers: (created.workers ?? []) as { sid: string; friendly_name: string }[],
+  };
 }

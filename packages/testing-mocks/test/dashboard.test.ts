@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeWithBrowser, launchChromium } from '../../../scripts/browser.js';
-import { cli, startCli } from './cli-process.js';
+import { cli, clientOf, seedEscalation, startCli } from './cli-process.js';
 
 const accountSid = `AC${'f'.repeat(32)}`;
 const authToken = 'dashboard-token';
@@ -18,17 +18,6 @@ const screenshot =
   process.env.UPDATE_SCREENSHOTS === '1'
     ? fileURLToPath(new URL('../../../docs/images/dev-server-dashboard.png', import.meta.url))
     : join(scratch, 'dashboard.png');
-
-async function post(url: string, path: string, body: string, type: string) {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { authorization, 'content-type': type },
-    body,
-  });
-  const answer = await response.json();
-  expect(response.status, JSON.stringify(answer)).toBeLessThan(300);
-  return answer;
-}
 
 describeWithBrowser('the dashboard at /__emulator/ui', () => {
   let server: Awaited<ReturnType<typeof startCli>>;
@@ -44,72 +33,19 @@ describeWithBrowser('the dashboard at /__emulator/ui', () => {
   });
 
   test('shows a task created over REST within a second, and its escalation after the clock is advanced from the page', async () => {
-    const seeded = await post(
-      server.url,
-      '/__emulator/seed',
-      JSON.stringify({
-        workspaces: [
-          {
-            FriendlyName: 'Support desk',
-            taskQueues: [
-              { FriendlyName: 'Tier 1', TargetWorkers: 'tier == 1' },
-              { FriendlyName: 'Tier 2', TargetWorkers: 'tier == 2' },
-            ],
-            workers: [
-              { FriendlyName: 'Alice', Attributes: { tier: 1 } },
-              { FriendlyName: 'Bob', Attributes: { tier: 2 } },
-            ],
-          },
-        ],
-      }),
-      'application/json',
-    );
-    const workspaceSid: string = seeded.workspaces[0].workspace.sid;
-    const [tier1, tier2] = seeded.workspaces[0].taskQueues as { sid: string }[];
-    const seededWorkflow = await post(
-      server.url,
-      '/__emulator/seed',
-      JSON.stringify({
-        workspaces: [
-          {
-            sid: workspaceSid,
-            workflows: [
-              {
-                FriendlyName: 'Escalation',
-                Configuration: {
-                  task_routing: {
-                    filters: [
-                      {
-                        filter_friendly_name: 'Support',
-                        expression: "type == 'support'",
-                        targets: [{ queue: tier1!.sid, timeout: 120 }, { queue: tier2!.sid }],
-                      },
-                    ],
-                  },
-                },
-              },
-            ],
-          },
-        ],
-      }),
-      'application/json',
-    );
-    const workflowSid: string = seededWorkflow.workspaces[0].workflows[0].sid;
-    const bob = (seeded.workspaces[0].workers as { sid: string; friendly_name: string }[]).find(
-      (worker) => worker.friendly_name === 'Bob',
-    )!;
-    const activities = await (
-      await fetch(`${server.url}/v1/Workspaces/${workspaceSid}/Activities`, { headers: { authorization } })
-    ).json();
-    const available = (activities.activities as { sid: string; available: boolean }[]).find(
+    const client = clientOf(server.url, authorization);
+    const { workspaceSid, tier1, tier2, workflowSid, workers } = await seedEscalation(client, 120, [
+      { FriendlyName: 'Alice', Attributes: { tier: 1 } },
+      { FriendlyName: 'Bob', Attributes: { tier: 2 } },
+    ]);
+    const bob = workers.find((worker) => worker.friendly_name === 'Bob')!;
+    const activities = await client.api('GET', `/v1/Workspaces/${workspaceSid}/Activities`);
+    const available = (activities.body.activities as { sid: string; available: boolean }[]).find(
       (item) => item.available,
     )!;
-    await post(
-      server.url,
-      `/v1/Workspaces/${workspaceSid}/Workers/${bob.sid}`,
-      new URLSearchParams({ ActivitySid: available.sid }).toString(),
-      'application/x-www-form-urlencoded',
-    );
+    await client.api('POST', `/v1/Workspaces/${workspaceSid}/Workers/${bob.sid}`, {
+      ActivitySid: available.sid,
+    });
 
     const browser = await launchChromium();
     try {
@@ -120,30 +56,25 @@ describeWithBrowser('the dashboard at /__emulator/ui', () => {
       const page = await context.newPage();
       await page.goto(`${server.url}/__emulator/ui`);
       await page.locator('#stream-state', { hasText: 'live' }).waitFor();
-      await page.locator(`[data-queue-sid="${tier1!.sid}"]`).waitFor();
+      await page.locator(`[data-queue-sid="${tier1}"]`).waitFor();
 
-      const task = await post(
-        server.url,
-        `/v1/Workspaces/${workspaceSid}/Tasks`,
-        new URLSearchParams({
-          WorkflowSid: workflowSid,
-          Attributes: JSON.stringify({ type: 'support', customer: 'ACME' }),
-        }).toString(),
-        'application/x-www-form-urlencoded',
-      );
+      const { body: task } = await client.api('POST', `/v1/Workspaces/${workspaceSid}/Tasks`, {
+        WorkflowSid: workflowSid,
+        Attributes: JSON.stringify({ type: 'support', customer: 'ACME' }),
+      });
       // Within a second of its creation, the page shows the task waiting in the first queue.
       await page
-        .locator(`[data-queue-sid="${tier1!.sid}"] [data-task-sid="${task.sid}"]`)
+        .locator(`[data-queue-sid="${tier1}"] [data-task-sid="${task.sid}"]`)
         .waitFor({ timeout: 1000 });
       await page.locator('#events [data-event-type="task.created"]').first().waitFor({ timeout: 1000 });
 
       await page.fill('#advance-seconds', '120');
       await page.click('#advance');
       await page
-        .locator(`[data-queue-sid="${tier2!.sid}"] [data-task-sid="${task.sid}"]`)
+        .locator(`[data-queue-sid="${tier2}"] [data-task-sid="${task.sid}"]`)
         .waitFor({ timeout: 5000 });
       await page.locator('#events [data-event-type="task-queue.timeout"]').first().waitFor({ timeout: 5000 });
-      expect(await page.locator(`[data-queue-sid="${tier1!.sid}"] [data-task-sid]`).count()).toBe(0);
+      expect(await page.locator(`[data-queue-sid="${tier1}"] [data-task-sid]`).count()).toBe(0);
       // Bob, available in the second queue, is offered the task.
       await page.locator(`[data-worker-sid="${bob.sid}"] [data-reservation-sid]`).waitFor({ timeout: 5000 });
       expect(await page.textContent(`[data-worker-sid="${bob.sid}"]`)).toContain(

@@ -2,85 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli, runCli, startCli } from './cli-process.js';
-import type { ApiAnswer } from './helpers.js';
+import { cli, clientOf, runCli, seedEscalation, startCli } from './cli-process.js';
 
 const accountSid = `AC${'d'.repeat(32)}`;
 const authToken = 'dev-server-token';
 const credentials = ['--account-sid', accountSid, '--auth-token', authToken];
 const authorization = `Basic ${btoa(`${accountSid}:${authToken}`)}`;
-
-/** A client of a running command: JSON control calls and form-encoded API calls. */
-function clientOf(url: string) {
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization, ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: (text === '' ? null : JSON.parse(text)) as ApiAnswer['body'],
-      headers: response.headers,
-    };
-  };
-  return {
-    control: call,
-    api: (method: string, path: string, form: Record<string, string> = {}) =>
-      call(method, path, method === 'GET' ? undefined : new URLSearchParams(form).toString(), {
-        'content-type': 'application/x-www-form-urlencoded',
-      }),
-  };
-}
-
-/** A seed document: two queues and a workflow that escalates support tasks after 60 seconds. */
-async function seedEscalation(client: ReturnType<typeof clientOf>) {
-  const seeded = await client.control('POST', '/__emulator/seed', {
-    workspaces: [
-      {
-        FriendlyName: 'Support',
-        taskQueues: [
-          { FriendlyName: 'Tier 1', TargetWorkers: 'tier == 1' },
-          { FriendlyName: 'Tier 2', TargetWorkers: 'tier == 2' },
-        ],
-      },
-    ],
-  });
-  expect(seeded.status).toBe(201);
-  const [created] = seeded.body.workspaces;
-  const workspaceSid: string = created.workspace.sid;
-  const [tier1, tier2] = created.taskQueues;
-  const more = await client.control('POST', '/__emulator/seed', {
-    workspaces: [
-      {
-        sid: workspaceSid,
-        workflows: [
-          {
-            FriendlyName: 'Escalation',
-            Configuration: {
-              task_routing: {
-                filters: [
-                  {
-                    expression: "type == 'support'",
-                    targets: [{ queue: tier1.sid, timeout: 60 }, { queue: tier2.sid }],
-                  },
-                ],
-              },
-            },
-          },
-        ],
-      },
-    ],
-  });
-  expect(more.status).toBe(201);
-  return {
-    workspaceSid,
-    tier1: tier1.sid as string,
-    tier2: tier2.sid as string,
-    workflowSid: more.body.workspaces[0].workflows[0].sid as string,
-  };
-}
+const clientOfServer = (url: string) => clientOf(url, authorization);
 
 /** Reads server-sent messages from a stream until `enough` says stop. */
 async function readEvents(
@@ -129,14 +57,14 @@ describe('taskrouter-mock remote control over HTTP', () => {
     if (!existsSync(cli))
       throw new Error('dist/cli.js is missing: run `pnpm --filter @taskrouter/testing-mocks build`');
     server = await startCli([...credentials, '--clock', 'virtual']);
-    client = clientOf(server.url);
+    client = clientOfServer(server.url);
   }, 30_000);
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);
   });
 
   test('the clock stands still in virtual mode; advancing it fires the escalation; reset forgets everything', async () => {
-    const { workspaceSid, tier1, tier2, workflowSid } = await seedEscalation(client);
+    const { workspaceSid, tier1, tier2, workflowSid } = await seedEscalation(client, 60);
     const before = await client.control('GET', '/__emulator/clock');
     expect(before.body).toMatchObject({ mode: 'virtual' });
     const task = await client.api('POST', `/v1/Workspaces/${workspaceSid}/Tasks`, {
@@ -207,7 +135,7 @@ describe('taskrouter-mock remote control over HTTP', () => {
   }, 30_000);
 
   test('GET /__emulator/state is the snapshot; /__emulator/events streams every event as it happens', async () => {
-    const { workspaceSid, workflowSid } = await seedEscalation(client);
+    const { workspaceSid, workflowSid } = await seedEscalation(client, 60);
     const state = await client.control('GET', '/__emulator/state');
     expect(state.body).toMatchObject({ format: 'taskrouter-emulator-snapshot', version: 1 });
     expect(JSON.stringify(state.body)).toContain(workspaceSid);
@@ -254,8 +182,8 @@ describe('taskrouter-mock --state-file', () => {
   /** Starts the command on `file`, creates a task that waits for escalation, and returns the state. */
   async function startWithWork(file: string) {
     const server = await startCli([...credentials, '--clock', 'virtual', '--state-file', file]);
-    const client = clientOf(server.url);
-    const { workspaceSid, workflowSid } = await seedEscalation(client);
+    const client = clientOfServer(server.url);
+    const { workspaceSid, workflowSid } = await seedEscalation(client, 60);
     await client.api('POST', `/v1/Workspaces/${workspaceSid}/Tasks`, {
       WorkflowSid: workflowSid,
       Attributes: '{"type":"support"}',
@@ -266,7 +194,7 @@ describe('taskrouter-mock --state-file', () => {
 
   async function restart(file: string) {
     const server = await startCli([...credentials, '--clock', 'virtual', '--state-file', file]);
-    return { server, client: clientOf(server.url) };
+    return { server, client: clientOfServer(server.url) };
   }
 
   test('a graceful stop loses nothing: the restarted server has the same state and fires the same timers', async () => {
