@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createEmulator } from '../src/index.js';
 import { cli, clientOf, runCli, seedEscalation, startCli } from './cli-process.js';
 
 const accountSid = `AC${'d'.repeat(32)}`;
@@ -11,19 +12,28 @@ const authorization = `Basic ${btoa(`${accountSid}:${authToken}`)}`;
 const clientOfServer = (url: string) => clientOf(url, authorization);
 
 /** Reads server-sent messages from a stream until `enough` says stop. */
+interface StreamedEvent {
+  event_type: string;
+  sid?: string;
+  workspace_sid?: string;
+  resource_sid?: string;
+}
+
 async function readEvents(
   url: string,
-  enough: (events: { event_type: string }[]) => boolean,
+  enough: (events: StreamedEvent[]) => boolean,
   start: () => Promise<void>,
+  query = '',
+  auth = authorization,
 ) {
   const controller = new AbortController();
-  const response = await fetch(`${url}/__emulator/events`, {
-    headers: { authorization },
+  const response = await fetch(`${url}/__emulator/events${query}`, {
+    headers: { authorization: auth },
     signal: controller.signal,
   });
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: { event_type: string; sid?: string }[] = [];
+  const events: StreamedEvent[] = [];
   let buffer = '';
   let started = false;
   while (!enough(events)) {
@@ -172,6 +182,39 @@ describe('taskrouter-mock remote control over HTTP', () => {
       listed.filter((sid) => streamed.includes(sid)),
     );
     expect(listed.every((sid) => streamed.includes(sid))).toBe(true);
+  }, 30_000);
+});
+
+describe('the remote control of emulator.listen()', () => {
+  test('is served in-process too; ?WorkspaceSid= keeps one workspace; ui: false leaves the dashboard out', async () => {
+    const emulator = createEmulator({ clock: 'virtual' });
+    const server = await emulator.listen({ port: 0, ui: false });
+    try {
+      const auth = `Basic ${btoa(`${emulator.credentials.accountSid}:${emulator.credentials.authToken}`)}`;
+      const own = clientOf(server.url, auth);
+      const noisy = emulator.seed.workspace({ FriendlyName: 'Noisy', Template: 'FIFO' });
+      const quiet = emulator.seed.workspace({ FriendlyName: 'Quiet', Template: 'FIFO' });
+      let quietTask = '';
+      const events = await readEvents(
+        server.url,
+        (seen) =>
+          seen.some((event) => event.event_type === 'task.created' && event.resource_sid === quietTask),
+        async () => {
+          emulator.seed.task(noisy.sid!, { Attributes: { type: 'noise' } });
+          quietTask = emulator.seed.task(quiet.sid!, { Attributes: { type: 'signal' } }).sid!;
+        },
+        `?WorkspaceSid=${quiet.sid}`,
+        auth,
+      );
+      expect(events.length).toBeGreaterThan(1);
+      expect(events.every((event) => event.workspace_sid === quiet.sid)).toBe(true);
+
+      expect((await own.control('GET', '/__emulator/clock')).body.mode).toBe('virtual');
+      expect((await own.control('GET', '/__emulator/ui')).status).toBe(404);
+      expect((await own.control('GET', '/__emulator/ui/app.js')).status).toBe(404);
+    } finally {
+      await emulator.close();
+    }
   }, 30_000);
 });
 
