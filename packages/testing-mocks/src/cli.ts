@@ -53,8 +53,13 @@ async function main(): Promise<void> {
     : `account ${emulator.credentials.accountSid} with its auth token`;
   const restored = saved === undefined ? '' : `Restored the state of ${stateFile}\n`;
   const ui = settings.listen.ui ? `Dashboard at ${server.url}/__emulator/ui\n` : '';
+  const [key] = emulator.apiKeys;
+  const keyText =
+    settings.emulator.apiKeys === undefined ? `${key?.sid} (secret ${key?.secret})` : `${key?.sid}`;
   process.stdout.write(
-    `TaskRouter emulator listening on ${server.url}\nAccepting ${accepted}\n${restored}${ui}`,
+    `TaskRouter emulator listening on ${server.url}\nAccepting ${accepted}\n${restored}${ui}` +
+      `Account ${emulator.credentials.accountSid}, API key ${keyText}\n` +
+      `Worker SDK options: { ebServer: '${server.ebServer}', wsServer: '${server.wsServer}' }\n`,
   );
   let stopping = false;
   const stop = () => {

@@ -22,6 +22,7 @@ import {
 } from './emulator/snapshot.js';
 import { createInspector } from './emulator/inspector.js';
 import { createSeeder } from './emulator/seeder.js';
+import { createWorkerSide } from './emulator/worker-side.js';
 
 /**
  * Creates an emulator of the TaskRouter v1 REST API with an empty account.
@@ -86,9 +87,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   const engine = new RoutingEngine(store, deliveries);
   store.listener = engine;
+  const workerSide = createWorkerSide(options, {
+    store,
+    engine,
+    clock,
+    accountSid,
+    origin,
+    answer: (call) => answer(call),
+  });
   const policy: CredentialPolicy = {
     accountSid,
     authToken,
+    apiKeys: workerSide.apiKeys,
     acceptAny: options.acceptAnyCredentials ?? false,
   };
   const rules = new OverrideRules(faultRules(options.faults));
@@ -107,7 +117,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const parts: SnapshotParts = { store, engine, counter: 0 };
   if (options.snapshot !== undefined) restoreSnapshot(parts, options.snapshot);
 
-  const fetch = createFetchAdapter(answer);
+  const fetch = createFetchAdapter(answer, workerSide.route(answer));
   const seed = createSeeder(store, engine, origin, parts);
   const inspect = createInspector(store, origin);
 
@@ -115,11 +125,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     fetch,
     baseUrl,
     credentials: { accountSid, authToken },
+    ...workerSide.members,
     clock,
     seed,
     inspect,
     snapshot: () => takeSnapshot(parts),
     reset: () => {
+      workerSide.reset();
       engine.reset();
       store.clear();
       callLog.clear();
@@ -148,11 +160,19 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     async listen(listenOptions) {
       if (options.clock === undefined) clock.followWallTime();
       const control = createControlHandler(controlTarget, { ui: listenOptions?.ui ?? true });
-      const server = await startHttpServer(answer, listenOptions, control);
+      const owner = {};
+      const server = await startHttpServer(
+        workerSide.route(answer),
+        listenOptions,
+        control,
+        workerSide.upgrade(owner),
+      );
       const tracked: EmulatorServer = {
         url: server.url,
+        ...workerSide.sdkOptions(server.url),
         close: async () => {
           servers.delete(tracked);
+          workerSide.closeServer(owner);
           await server.close();
         },
       };

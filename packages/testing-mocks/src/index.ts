@@ -5,9 +5,16 @@
  * @packageDocumentation
  */
 export { type ScheduledTimer, VirtualClock } from './domain/clock.js';
+export type {
+  EventBridgeConnection,
+  EventBridgeControl,
+  EventBridgeOptions,
+} from './adapters/event-bridge/bridge.js';
 export { createEmulator } from './emulator.js';
 export type {
   Emulator,
+  EmulatorApiKey,
+  EmulatorTokenOptions,
   EmulatorInspector,
   EmulatorOptions,
   EmulatorSeeder,

@@ -194,6 +194,23 @@ describe('CLI options', () => {
     expect(() => parseCliArguments(['--state-file', ''], {})).toThrow(/--state-file must name a file/);
   });
 
+  test('an API key from flags or the environment, in pairs, with an SK SID', () => {
+    const sid = `SK${'a'.repeat(32)}`;
+    expect(parseCliArguments(['--api-key-sid', sid, '--api-key-secret', 's3cret'], {}).emulator).toEqual({
+      acceptAnyCredentials: true,
+      clock: 'real',
+      apiKeys: [{ sid, secret: 's3cret' }],
+    });
+    expect(
+      parseCliArguments(['--api-key-secret', 'flag'], { TWILIO_API_KEY: sid, TWILIO_API_SECRET: 'env' })
+        .emulator.apiKeys,
+    ).toEqual([{ sid, secret: 'flag' }]);
+    expect(() => parseCliArguments(['--api-key-sid', sid], {})).toThrow(/both an API key SID and its secret/);
+    expect(() =>
+      parseCliArguments(['--api-key-sid', `AC${'a'.repeat(32)}`, '--api-key-secret', 'x'], {}),
+    ).toThrow(/--api-key-sid must be SK followed by 32 hex digits/);
+  });
+
   test('timeouts: whole milliseconds, headers within the request timeout (given or default)', () => {
     expect(
       parseCliArguments(
@@ -244,6 +261,38 @@ describe('taskrouter-mock command', () => {
         headers: { authorization: `Basic ${btoa(`${accountSid}:other`)}` },
       });
       expect(bad.status).toBe(401);
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+  }, 30_000);
+
+  test('accepts Basic auth with its API key and prints the worker SDK options', async () => {
+    const accountSid = `AC${'d'.repeat(32)}`;
+    const apiKeySid = `SK${'e'.repeat(32)}`;
+    const { url, stop, output } = await startCli([
+      '--account-sid',
+      accountSid,
+      '--auth-token',
+      'token',
+      '--api-key-sid',
+      apiKeySid,
+      '--api-key-secret',
+      'key-secret',
+    ]);
+    try {
+      expect(output()).toContain(`Account ${accountSid}, API key ${apiKeySid}\n`);
+      expect(output()).not.toContain('key-secret');
+      expect(output()).toContain(
+        `ebServer: '${url}/v1/wschannels', wsServer: '${url.replace('http', 'ws')}/v1/wschannels'`,
+      );
+      const withKey = await fetch(`${url}/v1/Workspaces`, {
+        headers: { authorization: `Basic ${btoa(`${apiKeySid}:key-secret`)}` },
+      });
+      expect(withKey.status).toBe(200);
+      const wrongSecret = await fetch(`${url}/v1/Workspaces`, {
+        headers: { authorization: `Basic ${btoa(`${apiKeySid}:other`)}` },
+      });
+      expect(wrongSecret.status).toBe(401);
     } finally {
       expect(await stop()).toBe(0);
     }

@@ -8,6 +8,7 @@ export interface CliEmulatorSettings {
   readonly acceptAnyCredentials?: boolean;
   /** How time passes (`--clock`); real by default. */
   readonly clock: 'virtual' | 'real';
+  readonly apiKeys?: readonly { readonly sid: string; readonly secret: string }[];
 }
 
 /** What the `taskrouter-mock` command line asks for. */
@@ -31,6 +32,10 @@ Options:
   --host <address>      interface to bind (default 127.0.0.1)
   --account-sid <AC…>   account to accept (default: $TWILIO_ACCOUNT_SID)
   --auth-token <token>  auth token to accept (default: $TWILIO_AUTH_TOKEN)
+  --api-key-sid <SK…>   API key to accept for REST Basic auth and to verify the worker
+                        SDK's access tokens (default: $TWILIO_API_KEY)
+  --api-key-secret <secret>
+                        that API key's secret (default: $TWILIO_API_SECRET)
   --request-timeout <ms>
                         time a client has to send a whole request, else 408 (default 30000)
   --headers-timeout <ms>
@@ -48,7 +53,9 @@ Options:
   --no-ui               do not serve the dashboard at /__emulator/ui
   -h, --help            show this help
 
-Without an account SID and auth token, any Basic credentials are accepted.
+Without an account SID and auth token, any Basic credentials are accepted and access
+tokens are checked for everything but their signature. Without an API key, a random
+one is made and printed. The worker SDK connects with the printed ebServer and wsServer.
 
 Remote control, on the same port, with the same Basic credentials, JSON in and out:
   GET  /__emulator/clock            the time, the clock mode and the pending timers
@@ -84,6 +91,8 @@ export function parseCliArguments(
         host: { type: 'string' },
         'account-sid': { type: 'string' },
         'auth-token': { type: 'string' },
+        'api-key-sid': { type: 'string' },
+        'api-key-secret': { type: 'string' },
         'request-timeout': { type: 'string' },
         'headers-timeout': { type: 'string' },
         'keep-alive-timeout': { type: 'string' },
@@ -121,10 +130,24 @@ export function parseCliArguments(
   }
   const stateFile = values['state-file'] as string | undefined;
   if (stateFile === '') throw new CliUsageError('--state-file must name a file');
-  const emulator: CliEmulatorSettings =
+  const apiKeySid = (values['api-key-sid'] as string | undefined) || env.TWILIO_API_KEY || undefined;
+  const apiKeySecret = (values['api-key-secret'] as string | undefined) || env.TWILIO_API_SECRET || undefined;
+  if ((apiKeySid === undefined) !== (apiKeySecret === undefined)) {
+    throw new CliUsageError(
+      'give both an API key SID and its secret (--api-key-sid/--api-key-secret or TWILIO_API_KEY/TWILIO_API_SECRET), or neither',
+    );
+  }
+  if (apiKeySid !== undefined && !/^SK[0-9a-fA-F]{32}$/.test(apiKeySid)) {
+    throw new CliUsageError(`--api-key-sid must be SK followed by 32 hex digits, got '${apiKeySid}'`);
+  }
+  const credentials: CliEmulatorSettings =
     accountSid === undefined
       ? { acceptAnyCredentials: true, clock }
       : { accountSid, authToken: authToken!, clock };
+  const emulator: CliEmulatorSettings =
+    apiKeySid === undefined
+      ? credentials
+      : { ...credentials, apiKeys: [{ sid: apiKeySid, secret: apiKeySecret! }] };
   const listen: CliSettings['listen'] = { port, host, ui: values['no-ui'] !== true };
   const requestTimeout = milliseconds('request-timeout', values['request-timeout']);
   const headersTimeout = milliseconds('headers-timeout', values['headers-timeout']);

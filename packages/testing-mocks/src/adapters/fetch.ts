@@ -15,10 +15,11 @@ import {
 /** A `fetch` that hands every call to `answer`; it also offers core's `DIRECT_SEND`. */
 export function createFetchAdapter(
   answer: (call: IncomingCall) => OutgoingAnswer,
+  fetchAnswer: (call: IncomingCall) => OutgoingAnswer | Promise<OutgoingAnswer> = answer,
 ): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const call = plainCall(input, init) ?? (await readRequest(new Request(input, init)));
-    const answered = call === null ? answerFor(tooLarge()) : answer(call);
+    const answered = call === null ? answerFor(tooLarge()) : await fetchAnswer(call);
     await afterDelay(answered, init?.signal ?? (input instanceof Request ? input.signal : undefined));
     return toResponse(answered);
   };

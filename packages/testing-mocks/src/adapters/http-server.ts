@@ -53,16 +53,24 @@ function timeoutOption(name: keyof ListenOptions, value: number | undefined, fal
 export interface EmulatorServer {
   /** Base URL clients use, e.g. `http://127.0.0.1:43117`. */
   readonly url: string;
+  /** The worker SDK's `ebServer` option: `<url>/v1/wschannels`. */
+  readonly ebServer: string;
+  /** The worker SDK's `wsServer` option: `ws://<host:port>/v1/wschannels`. */
+  readonly wsServer: string;
   /** Stops accepting connections and closes open ones. */
   close(): Promise<void>;
 }
 
-/** Serves `answer` over HTTP until closed. */
+/** Takes over an HTTP upgrade (websocket); false when nothing serves its path. */
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
+/** Serves `answer` (and websocket upgrades, through `upgrade`) over HTTP until closed. */
 export async function startHttpServer(
-  answer: (call: IncomingCall) => OutgoingAnswer,
+  answer: (call: IncomingCall) => OutgoingAnswer | Promise<OutgoingAnswer>,
   options: ListenOptions = {},
   control?: ControlHandler,
-): Promise<EmulatorServer> {
+  upgrade?: UpgradeHandler,
+): Promise<Pick<EmulatorServer, 'url' | 'close'>> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -95,10 +103,17 @@ export async function startHttpServer(
   const timedOut = `the request did not arrive in full in time (headers within ${headersTimeout} ms, the whole request within ${requestTimeout} ms)`;
   const server = createServer(serverOptions, (request, response) => {
     readBody(request).then(
-      (body) => {
+      async (body) => {
         if (control?.(request, response, body)) return;
-        const answered = answerRequest(answer, request, body);
-        void afterDelay(answered).then(() => respond(response, answered));
+        let answered: OutgoingAnswer;
+        try {
+          answered = await answerRequest(answer, request, body);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          answered = answerFor(new EmulatorRequestError(500, 20500, `Internal emulator error: ${message}`));
+        }
+        await afterDelay(answered);
+        respond(response, answered);
       },
       (error: unknown) => {
         const failure =
@@ -113,6 +128,16 @@ export async function startHttpServer(
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
     answerUnparsable(error, socket, timedOut),
   );
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (upgrade?.(request, socket, head)) return;
+    const answered = answerFor(
+      new EmulatorRequestError(404, 20404, `Nothing accepts websockets at ${request.url ?? '/'}`),
+    );
+    socket.end(
+      `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n` +
+        `Content-Length: ${Buffer.byteLength(answered.body ?? '')}\r\n\r\n${answered.body}`,
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -133,10 +158,10 @@ export async function startHttpServer(
 }
 
 function answerRequest(
-  answer: (call: IncomingCall) => OutgoingAnswer,
+  answer: (call: IncomingCall) => OutgoingAnswer | Promise<OutgoingAnswer>,
   request: IncomingMessage,
   body: string | null,
-): OutgoingAnswer {
+): OutgoingAnswer | Promise<OutgoingAnswer> {
   const host = request.headers.host ?? `${request.socket.localAddress}:${request.socket.localPort}`;
   // URL parsing would resolve `/Workspaces/../..` silently; a path is never meant to climb.
   if (DOT_SEGMENT.test((request.url ?? '/').split('?')[0] ?? '')) {

@@ -13,7 +13,8 @@ export type EmulatorSidPrefix =
   | 'TC'
   | 'WC'
   | 'EV'
-  | 'CA';
+  | 'CA'
+  | 'SK';
 
 /** A fresh random SID: the prefix and 32 lowercase hex digits. */
 export function newSid(prefix: EmulatorSidPrefix): string {

@@ -2,7 +2,8 @@
  * The public types of the emulator: its options, seeding and inspection helpers, and the
  * emulator itself.
  */
-import type { OperationId, operations } from '@taskrouter/core';
+import type { AccessTokenOptions, OperationId, operations } from '@taskrouter/core';
+import type { EventBridgeControl, EventBridgeOptions } from '../adapters/event-bridge/bridge.js';
 import type { ResourceBody } from '../render/body.js';
 import type { EmulatorFaults } from '../rest/faults.js';
 import type { OperationMatch, OverrideRule } from '../rest/overrides.js';
@@ -38,6 +39,13 @@ export interface EmulatorOptions {
   /** Failures to inject on purpose, such as `429` answers to test a client's retries. */
   faults?: EmulatorFaults;
   /**
+   * API keys the emulator knows: REST accepts Basic auth with a key's SID and secret, and the
+   * event bridge verifies access tokens signed with them. One random key when omitted.
+   */
+  apiKeys?: readonly EmulatorApiKey[];
+  /** Timing of the worker SDK's event bridge that {@link Emulator.listen} serves. */
+  eventBridge?: EventBridgeOptions;
+  /**
    * State to start from, made by {@link Emulator.snapshot}: every resource, event and pending
    * timer, and the clock's time (`startTime` is ignored). The account SID is the snapshot's; a
    * different `accountSid` is refused. Throws `EmulatorSnapshotError` for a snapshot of another
@@ -68,6 +76,19 @@ export interface EmulatorSnapshot {
   /** The state itself. Its layout belongs to `version`: treat it as opaque. */
   readonly state: { readonly [key: string]: unknown };
 }
+
+/** An API key: its SID (`SK…`) and its secret. */
+export interface EmulatorApiKey {
+  readonly sid: string;
+  readonly secret: string;
+}
+
+/** The grant of an access token made by {@link Emulator.createAccessToken}. */
+export type EmulatorTokenOptions = Pick<AccessTokenOptions, 'identity' | 'ttlSeconds'> &
+  AccessTokenOptions['taskRouter'] & {
+    /** Signs with this API key (one of {@link EmulatorOptions.apiKeys}); the first one by default. */
+    apiKeySid?: string;
+  };
 
 /** A value the seeding helpers encode into a form field. */
 export type SeedValue =
@@ -176,6 +197,16 @@ export interface Emulator {
   readonly baseUrl: string;
   /** Credentials the emulator accepts. */
   readonly credentials: { readonly accountSid: string; readonly authToken: string };
+  /** The API keys the emulator accepts (REST Basic auth, access token signatures). */
+  readonly apiKeys: readonly EmulatorApiKey[];
+  /**
+   * Mints an access token for the worker SDK with one of {@link Emulator.apiKeys}, issued at the
+   * emulator clock's time (so it expires on that clock). Uses `@taskrouter/core`'s
+   * `createAccessToken`, which a real server would call with a real API key.
+   */
+  createAccessToken(options: EmulatorTokenOptions): Promise<string>;
+  /** The worker SDK's websockets: which are open, and a way to drop them. */
+  readonly eventBridge: EventBridgeControl;
   /** Virtual time: `now()`, `advance(ms)`. */
   readonly clock: VirtualClock;
   /** Creates resources directly, with the API's validation. */
@@ -204,7 +235,10 @@ export interface Emulator {
    * including deliveries those answers caused.
    */
   idle(): Promise<void>;
-  /** Starts a real HTTP server on this emulator's state. */
+  /**
+   * Starts a real HTTP server on this emulator's state. It also serves the worker SDK's event
+   * bridge: pass the server's `ebServer` and `wsServer` to `new Worker(token, { ebServer, wsServer })`.
+   */
   listen(options?: ListenOptions): Promise<EmulatorServer>;
   /** Closes every server started by {@link Emulator.listen}. */
   close(): Promise<void>;

@@ -46,6 +46,8 @@ export interface IncomingCall {
   readonly contentType: string | null;
   readonly body: string | null;
   readonly sourceIpAddress: string;
+  /** Already authenticated by other means (the event bridge checks access tokens instead). */
+  readonly trusted?: boolean;
 }
 
 /** The answer, before a transport writes it. */
@@ -59,6 +61,8 @@ export interface OutgoingAnswer {
   readonly retryAfter?: number;
   /** Milliseconds the transport waits before sending the answer (an override's `delays`). */
   readonly delayMs?: number;
+  /** More headers, such as the event bridge's CORS headers. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -79,6 +83,7 @@ export function answerHeaders(answer: OutgoingAnswer): Record<string, string> {
   if (answer.etag !== undefined) headers.ETag = answer.etag;
   if (answer.allow !== undefined) headers.Allow = answer.allow;
   if (answer.retryAfter !== undefined) headers['Retry-After'] = String(answer.retryAfter);
+  if (answer.headers !== undefined) Object.assign(headers, answer.headers);
   return headers;
 }
 
@@ -86,6 +91,8 @@ export function answerHeaders(answer: OutgoingAnswer): Record<string, string> {
 export interface CredentialPolicy {
   readonly accountSid: string;
   readonly authToken: string;
+  /** API key SID → secret; Basic auth with a key and its secret is accepted too. */
+  readonly apiKeys: ReadonlyMap<string, string>;
   /** Accept any Basic credentials (the CLI without configured credentials). */
   readonly acceptAny: boolean;
 }
@@ -114,7 +121,7 @@ export function dispatch(
   let overridden = false;
   const answer = ((): OutgoingAnswer => {
     try {
-      if (!isAuthorized(credentials, call.authorization)) {
+      if (call.trusted !== true && !isAuthorized(credentials, call.authorization)) {
         throw new EmulatorRequestError(401, 20003, 'Authenticate');
       }
       const match = router.match(call.method, call.url.pathname);
@@ -298,7 +305,8 @@ export function isAuthorized(credentials: CredentialPolicy, header: string | nul
   const caller = basicCredentials(header);
   if (caller === undefined) return false;
   if (credentials.acceptAny) return true;
-  return caller.user === credentials.accountSid && caller.password === credentials.authToken;
+  if (caller.user === credentials.accountSid) return caller.password === credentials.authToken;
+  return credentials.apiKeys.get(caller.user) === caller.password;
 }
 
 /** The Twilio-shaped error answer. */

@@ -1,0 +1,109 @@
+/**
+ * The worker side of an emulator: its API keys, the access tokens they sign, and the event
+ * bridge the worker SDK connects to. `createEmulator` composes it with the REST side.
+ */
+import { createAccessToken, isSid } from '@taskrouter/core';
+import { EventBridge } from '../adapters/event-bridge/bridge.js';
+import { EVENT_BRIDGE_PATH, isEventBridgePath } from '../adapters/event-bridge/http-channel.js';
+import type { UpgradeHandler } from '../adapters/http-server.js';
+import type { VirtualClock } from '../domain/clock.js';
+import { newAuthToken, newSid } from '../domain/sid.js';
+import type { Store } from '../domain/state.js';
+import type { IncomingCall, OutgoingAnswer } from '../rest/dispatch.js';
+import type { RoutingEngine } from '../routing/engine.js';
+import type { Emulator, EmulatorApiKey, EmulatorOptions } from './types.js';
+
+/** What the worker side needs from the emulator being made. */
+export interface WorkerSideParts {
+  readonly store: Store;
+  readonly engine: RoutingEngine;
+  readonly clock: VirtualClock;
+  readonly accountSid: string;
+  readonly origin: string;
+  /** The emulator's REST answer (with its hooks); the bridge marks its calls `trusted`. */
+  readonly answer: (call: IncomingCall) => OutgoingAnswer;
+}
+
+/** The worker side, ready to be wired into the emulator. */
+export interface WorkerSide {
+  /** API key SID → secret, for REST Basic auth. */
+  readonly apiKeys: ReadonlyMap<string, string>;
+  /** The emulator's members that belong to the worker side. */
+  readonly members: Pick<Emulator, 'apiKeys' | 'createAccessToken' | 'eventBridge'>;
+  /** `answer` for REST calls, with the event bridge's HTTP channel in front of it. */
+  route(
+    answer: (call: IncomingCall) => OutgoingAnswer,
+  ): (call: IncomingCall) => OutgoingAnswer | Promise<OutgoingAnswer>;
+  /** The websocket upgrades of one listening server (`owner` stands for it). */
+  upgrade(owner: object): UpgradeHandler;
+  /** The worker SDK's options for a server at `url`. */
+  sdkOptions(url: string): { ebServer: string; wsServer: string };
+  /** Drops the websockets of a server that is closing. */
+  closeServer(owner: object): void;
+  /** Closes every websocket (the emulator is being reset). */
+  reset(): void;
+}
+
+/** Makes the worker side and subscribes its event bridge to the event log. */
+export function createWorkerSide(options: EmulatorOptions, parts: WorkerSideParts): WorkerSide {
+  const { store, engine, clock, accountSid } = parts;
+  const keys = apiKeysOf(options.apiKeys);
+  const apiKeys = new Map(keys.map((key) => [key.sid, key.secret]));
+  const bridge = new EventBridge(
+    {
+      store,
+      policy: { accountSid, apiKeys, acceptAny: options.acceptAnyCredentials ?? false, clock },
+      answer: parts.answer,
+      origin: parts.origin,
+    },
+    options.eventBridge,
+  );
+  engine.eventObservers.add((workspace, event) => bridge.onEvent(workspace, event));
+  return {
+    apiKeys,
+    members: {
+      apiKeys: keys,
+      createAccessToken({ apiKeySid, identity, ttlSeconds, ...taskRouter }) {
+        const key = apiKeySid === undefined ? keys[0] : keys.find((each) => each.sid === apiKeySid);
+        if (key === undefined) {
+          throw new TypeError(`createAccessToken: ${apiKeySid} is not one of the emulator's API keys`);
+        }
+        return createAccessToken({
+          accountSid,
+          apiKeySid: key.sid,
+          apiKeySecret: key.secret,
+          ...(identity === undefined ? {} : { identity }),
+          ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+          issuedAt: clock.now(),
+          taskRouter,
+        });
+      },
+      eventBridge: bridge,
+    },
+    route: (answer) => (call) =>
+      isEventBridgePath(call.url.pathname) ? bridge.answerHttp(call) : answer(call),
+    upgrade: (owner) => (request, socket, head) => bridge.handleUpgrade(request, socket, head, owner),
+    sdkOptions: (url) => ({
+      ebServer: `${url}${EVENT_BRIDGE_PATH}`,
+      wsServer: `${url.replace(/^http/, 'ws')}${EVENT_BRIDGE_PATH}`,
+    }),
+    closeServer: (owner) => bridge.closeServer(owner),
+    reset: () => bridge.reset(),
+  };
+}
+
+/** The configured API keys, checked, or one random key. */
+function apiKeysOf(keys: readonly EmulatorApiKey[] | undefined): EmulatorApiKey[] {
+  if (keys === undefined) return [{ sid: newSid('SK'), secret: newAuthToken() }];
+  return keys.map((key, index) => {
+    if (!isSid(key?.sid, 'SK')) {
+      throw new TypeError(
+        `createEmulator: apiKeys[${index}].sid must be SK followed by 32 hex digits, got '${key?.sid}'`,
+      );
+    }
+    if (typeof key.secret !== 'string' || key.secret === '') {
+      throw new TypeError(`createEmulator: apiKeys[${index}].secret must be a non-empty string`);
+    }
+    return { sid: key.sid, secret: key.secret };
+  });
+}
