@@ -63,7 +63,9 @@ export function seedDocument(seed: EmulatorSeeder, document: Record<string, unkn
         );
       }
       const workspace =
-        existing === undefined ? located(at, () => seed.workspace(input as SeedInput<'CreateWorkspace'>)) : { sid: existing };
+        existing === undefined
+          ? located(at, () => seed.workspace(input as SeedInput<'CreateWorkspace'>))
+          : { sid: existing };
       const created: Record<string, unknown> = { workspace };
       for (const child of CHILDREN) {
         if (fields[child] === undefined) continue;
