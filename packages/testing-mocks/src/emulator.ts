@@ -203,6 +203,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return () => engine.eventObservers.delete(listener);
     },
     overview: () => ({ clock: { now: clock.now().toISOString() }, ...(overview(emulator) as object) }),
+    logs: { calls: emulator.calls, callbacks: emulator.callbacks },
     changed,
   };
   attachState(emulator, store);

@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -124,6 +126,55 @@ describe('taskrouter-mock remote control over HTTP', () => {
     );
     await bad('/__emulator/seed', { workspace: [] }, 'workspace');
     expect((await client.api('GET', '/v1/Workspaces')).body.workspaces).toEqual([]);
+  }, 30_000);
+
+  test('GET /__emulator/calls and /__emulator/callbacks list the requests answered and the callbacks sent', async () => {
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      received.push(request.url ?? '');
+      request.resume();
+      request.on('end', () => response.end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`;
+      const seeded = await client.control('POST', '/__emulator/seed', {
+        workspaces: [{ FriendlyName: 'Logged', EventCallbackUrl: callbackUrl, EventsFilter: 'task.created' }],
+      });
+      const workspaceSid: string = seeded.body.workspaces[0].workspace.sid;
+      const task = await client.api('POST', `/v1/Workspaces/${workspaceSid}/Tasks`, {
+        TaskQueueSid: (
+          await client.api('POST', `/v1/Workspaces/${workspaceSid}/TaskQueues`, { FriendlyName: 'Q' })
+        ).body.sid,
+        Attributes: '{"kind":"logged"}',
+      });
+      const calls = await client.control('GET', '/__emulator/calls?OperationId=CreateTask');
+      expect(calls.status).toBe(200);
+      expect(calls.body.calls.at(-1)).toMatchObject({
+        operationId: 'CreateTask',
+        method: 'POST',
+        status: 201,
+        path: `/v1/Workspaces/${workspaceSid}/Tasks`,
+        params: { Attributes: '{"kind":"logged"}' },
+      });
+      expect(
+        calls.body.calls.every((call: { operationId: string }) => call.operationId === 'CreateTask'),
+      ).toBe(true);
+      const bad = await client.control('GET', '/__emulator/calls?OperationId=MakeCoffee');
+      expect(bad.body).toMatchObject({ status: 400, details: { parameter: 'OperationId' } });
+
+      await expect
+        .poll(async () => (await client.control('GET', '/__emulator/callbacks')).body.callbacks.at(-1))
+        .toMatchObject({
+          kind: 'event',
+          url: callbackUrl,
+          status: 200,
+          params: { EventType: 'task.created', ResourceSid: task.body.sid },
+        });
+      expect(received).toEqual(['/events']);
+    } finally {
+      receiver.close();
+    }
   }, 30_000);
 
   test('authentication, unknown paths and wrong methods answer as the API does', async () => {

@@ -65,7 +65,7 @@ Remote control, on the same port, with the same Basic credentials, JSON in and o
                                     "taskQueues": [...], "workers": [...], "workflows": [...],
                                     "tasks": [...]}]}: create resources, all or nothing
   GET  /__emulator/state            the whole state (the snapshot --state-file keeps)
-  GET  /__emulator/calls            the requests answered so far
+  GET  /__emulator/calls            the requests answered so far (?OperationId=CreateTask: one operation's)
   GET  /__emulator/callbacks        the callbacks sent so far
   GET  /__emulator/events           server-sent events: every event as it happens
   GET  /__emulator/ui               the dashboard (in a browser)`;

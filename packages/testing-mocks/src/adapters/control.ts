@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type OperationId, operationTable } from '@taskrouter/core';
 import type { VirtualClock } from '../domain/clock.js';
 import { EmulatorRequestError, invalidParameter, missingParameter, notFound } from '../domain/errors.js';
 import type { EventRecord, WorkspaceState } from '../domain/state.js';
@@ -29,8 +30,8 @@ export interface ControlTarget {
   subscribe(listener: (workspace: WorkspaceState, event: EventRecord) => void): () => void;
   /** What the dashboard shows: every workspace's queues, tasks, workers and workflows. */
   overview(origin: string): unknown;
-  /** The request log and the callback log, when the emulator keeps them. */
-  readonly logs?: { calls(): unknown; callbacks(): unknown };
+  /** The request log (all, or one operation's) and the callback log. */
+  readonly logs: { calls(operationId?: OperationId): unknown; callbacks(): unknown };
   /** Told after every change made through these endpoints (not after reads). */
   changed(): void;
 }
@@ -99,8 +100,8 @@ export function createControlHandler(target: ControlTarget, options: ControlOpti
     },
     state: { GET: () => json(200, target.snapshot()) },
     overview: { GET: (call) => json(200, target.overview(call.origin)) },
-    calls: { GET: () => (target.logs ? json(200, { calls: target.logs.calls() }) : undefined) },
-    callbacks: { GET: () => (target.logs ? json(200, { callbacks: target.logs.callbacks() }) : undefined) },
+    calls: { GET: (call) => json(200, { calls: target.logs.calls(readOperationId(call.query)) }) },
+    callbacks: { GET: () => json(200, { callbacks: target.logs.callbacks() }) },
     events: { GET: () => undefined },
     ...(ui
       ? {
@@ -141,7 +142,7 @@ export function createControlHandler(target: ControlTarget, options: ControlOpti
         serveAsset(response, name === 'ui' ? 'index.html' : name.slice(3));
         return true;
       }
-      const answer = handler({ body, origin: url.origin });
+      const answer = handler({ body, origin: url.origin, query: url.searchParams });
       if (answer === undefined) throw notFound(url.pathname);
       send(response, answer);
     } catch (error) {
@@ -156,6 +157,20 @@ interface ControlCall {
   readonly body: string | null;
   /** Scheme, host and port the client called; URLs in answers are built on it. */
   readonly origin: string;
+  readonly query: URLSearchParams;
+}
+
+/** The `OperationId` query parameter of the request log: an operation of the spec, if given. */
+function readOperationId(query: URLSearchParams): OperationId | undefined {
+  const operationId = query.get('OperationId');
+  if (operationId === null) return undefined;
+  if (!Object.hasOwn(operationTable, operationId)) {
+    throw invalidParameter(
+      'OperationId',
+      `'${operationId}' is not an operation of TaskRouter v1 (such as CreateTask)`,
+    );
+  }
+  return operationId as OperationId;
 }
 
 function json(status: number, value: unknown): OutgoingAnswer {
