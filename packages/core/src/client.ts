@@ -28,15 +28,23 @@ const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 /** Options of {@link createTaskRouterClient}. */
 export interface TaskRouterClientOptions {
-  /** Account SID (`AC…`); required with either credential style. */
-  accountSid: string;
+  /**
+   * Account SID (`AC…`); required with either credential style. Leave it out, with every other
+   * credential, for a client in a browser that talks to your own proxy (see `baseUrl`).
+   */
+  accountSid?: string;
   /** Auth token of the account. Give either this, or `apiKey` with `apiSecret`. */
   authToken?: string;
   /** API key SID (`SK…`), used together with `apiSecret`. */
   apiKey?: string;
   /** Secret of `apiKey`. */
   apiSecret?: string;
-  /** Where requests go; defaults to {@link DEFAULT_BASE_URL}. Point it at an emulator in tests. */
+  /**
+   * Where requests go; defaults to {@link DEFAULT_BASE_URL}. Point it at an emulator in tests.
+   * Without credentials (browser mode) it is required and names your app's own proxy, which adds
+   * the credentials server side: a path such as `/taskrouter`, resolved against the page, or an
+   * absolute URL on the page's own origin.
+   */
   baseUrl?: string;
   /**
    * The `fetch` to send requests with; it receives a `Request`, unless it offers a direct way to
@@ -321,7 +329,8 @@ function addHeaders(
 
 interface ResolvedOptions {
   baseUrl: string;
-  authorization: string;
+  /** Undefined in browser mode: the proxy adds the credentials. */
+  authorization: string | undefined;
   userAgent: string;
   fetch: FetchLike | undefined;
   timeoutMs: number;
@@ -334,27 +343,8 @@ function resolveOptions(options: TaskRouterClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TaskRouterValidationError('options', 'must be an object');
   }
-  const { accountSid, authToken, apiKey, apiSecret, fetch, userAgent } = options;
-  assertSid(accountSid, 'AC', 'accountSid');
-
-  let username: string;
-  let password: string;
-  if (authToken !== undefined) {
-    if (apiKey !== undefined || apiSecret !== undefined) {
-      throw new TaskRouterValidationError(
-        'authToken',
-        'cannot be combined with apiKey/apiSecret; use one credential style',
-      );
-    }
-    requireSecret(authToken, 'authToken');
-    [username, password] = [accountSid, authToken];
-  } else if (apiKey !== undefined || apiSecret !== undefined) {
-    assertSid(apiKey, 'SK', 'apiKey');
-    requireSecret(apiSecret, 'apiSecret');
-    [username, password] = [apiKey, apiSecret];
-  } else {
-    throw new TaskRouterValidationError('authToken', 'is required: give authToken, or apiKey with apiSecret');
-  }
+  const { fetch, userAgent } = options;
+  const authorization = authorizationFor(options);
 
   if (fetch !== undefined && typeof fetch !== 'function') {
     throw new TaskRouterValidationError('fetch', 'must be a function');
@@ -382,14 +372,85 @@ function resolveOptions(options: TaskRouterClientOptions): ResolvedOptions {
   }
 
   return {
-    baseUrl: resolveBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL),
-    authorization: `Basic ${bytesToBase64(new TextEncoder().encode(`${username}:${password}`))}`,
+    baseUrl:
+      authorization === undefined
+        ? resolveProxyBaseUrl(options.baseUrl)
+        : resolveBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL),
+    authorization,
     userAgent: userAgent ?? DEFAULT_USER_AGENT,
     fetch,
     timeoutMs,
     maxRetries,
     maxResponseBytes,
   };
+}
+
+/** The credential options of a client (or of a proxy, which holds them for browsers). @internal */
+export type CredentialOptions = Pick<
+  TaskRouterClientOptions,
+  'accountSid' | 'authToken' | 'apiKey' | 'apiSecret'
+>;
+
+/**
+ * The `Authorization` header for the credentials, validated (messages never repeat a secret), or
+ * `undefined` when none is given at all: browser mode.
+ * @internal
+ */
+export function authorizationFor(options: CredentialOptions): string | undefined {
+  const { accountSid, authToken, apiKey, apiSecret } = options;
+  if ([accountSid, authToken, apiKey, apiSecret].every((value) => value === undefined)) {
+    if ((options as TaskRouterClientOptions).baseUrl !== undefined) return undefined;
+    throw new TaskRouterValidationError(
+      'authToken',
+      "is required: give authToken, or apiKey with apiSecret (in a browser, give none and a baseUrl naming your app's proxy)",
+    );
+  }
+  assertSid(accountSid, 'AC', 'accountSid');
+  let username: string;
+  let password: string;
+  if (authToken !== undefined) {
+    if (apiKey !== undefined || apiSecret !== undefined) {
+      throw new TaskRouterValidationError(
+        'authToken',
+        'cannot be combined with apiKey/apiSecret; use one credential style',
+      );
+    }
+    requireSecret(authToken, 'authToken');
+    [username, password] = [accountSid, authToken];
+  } else if (apiKey !== undefined || apiSecret !== undefined) {
+    assertSid(apiKey, 'SK', 'apiKey');
+    requireSecret(apiSecret, 'apiSecret');
+    [username, password] = [apiKey, apiSecret];
+  } else {
+    throw new TaskRouterValidationError('authToken', 'is required: give authToken, or apiKey with apiSecret');
+  }
+  return `Basic ${bytesToBase64(new TextEncoder().encode(`${username}:${password}`))}`;
+}
+
+/**
+ * The base URL of a client without credentials: its app's proxy, a path resolved against the
+ * page or an absolute URL on the page's origin (any origin where there is no page, as in tests).
+ */
+function resolveProxyBaseUrl(baseUrl: unknown): string {
+  const page = (globalThis as { location?: { href?: unknown } }).location?.href;
+  const origin = typeof page === 'string' ? new URL(page).origin : undefined;
+  if (typeof baseUrl === 'string' && baseUrl.startsWith('/') && !baseUrl.startsWith('//')) {
+    if (origin === undefined) {
+      throw new TaskRouterValidationError(
+        'baseUrl',
+        'is a path, which needs a page to resolve against; give an absolute URL outside a browser',
+      );
+    }
+    return resolveBaseUrl(origin + baseUrl);
+  }
+  const resolved = resolveBaseUrl(baseUrl);
+  if (origin !== undefined && new URL(resolved).origin !== origin) {
+    throw new TaskRouterValidationError(
+      'baseUrl',
+      "must be on the page's own origin without credentials: the client talks to your app's proxy",
+    );
+  }
+  return resolved;
 }
 
 function requireSecret(value: unknown, field: string): asserts value is string {

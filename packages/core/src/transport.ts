@@ -117,8 +117,8 @@ export const systemClock: Clock = {
 
 /** @internal */
 export interface TransportSettings {
-  /** Value of the Authorization header. */
-  authorization: string;
+  /** Value of the Authorization header; undefined in browser mode, where a proxy adds it. */
+  authorization: string | undefined;
   userAgent: string;
   /** The caller's fetch; when undefined, {@link TransportSettings.defaultFetch} picks one per attempt. */
   fetch: FetchLike | undefined;
@@ -181,7 +181,8 @@ export function createTransport(settings: TransportSettings): Send {
   return async function send(request, signal) {
     const { method, url } = request;
     const idempotent = method === 'GET' || method === 'DELETE';
-    const headers: Record<string, string> = { ...request.headers, authorization: settings.authorization };
+    const headers: Record<string, string> = { ...request.headers };
+    if (settings.authorization !== undefined) headers.authorization = settings.authorization;
     headers.accept ??= 'application/json';
     headers['user-agent'] ??= settings.userAgent;
     const wire = { method, url, headers, body: request.body, maxResponseBytes: settings.maxResponseBytes };

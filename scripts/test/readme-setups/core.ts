@@ -1,6 +1,7 @@
 /**
  * Names the samples of packages/core/README.md use without defining them: a core client, a
- * workspace and an assigned task with its current version, and values for the SID helpers.
+ * workspace and an assigned task with its current version and reservation, values for the SID
+ * helpers, and a session lookup for the browser section.
  */
 import { createTaskRouterClient } from '@taskrouter/core';
 import { emulator } from './emulator.ts';
@@ -24,4 +25,9 @@ const { response } = await client.GET('/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}
 export const version = response.headers.get('etag')!;
 
 export const value: unknown = WorkspaceSid;
+export const reservationSid = reservation.sid;
+/** The browser section's stand-in for an app's session lookup. */
+export async function sessionOf(request: Request): Promise<{ workspaceSid: string } | undefined> {
+  return request.headers.has('cookie') ? { workspaceSid: WorkspaceSid } : undefined;
+}
 export const input = { workerSid: worker.sid };
