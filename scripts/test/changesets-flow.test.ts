@@ -104,7 +104,7 @@ describe('releasing with changesets', () => {
   }, 120_000);
   afterAll(() => {
     if (clone !== '') rmSync(clone, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   test('a changeset for one package bumps it, and dependents only when their range requires', () => {
     const all = manifests(clone);
