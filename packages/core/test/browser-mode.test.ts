@@ -1,7 +1,8 @@
 /**
  * Browser mode: a client without credentials, whose base URL names the app's own proxy, and the
  * proxy's checks of its options and of what comes back from upstream. The whole path against the
- * emulator is in testing-mocks (`browser-proxy.test.ts`).
+ * emulator is in testing-mocks (`browser-proxy.test.ts`), and in headless Chromium there too
+ * (`browser-page-proxy.test.ts`).
  */
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { TaskRouterValidationError, createTaskRouterClient } from '../src/index.js';
