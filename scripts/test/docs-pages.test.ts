@@ -57,6 +57,15 @@ describe('documentation pages', () => {
       },
     ],
     [
+      'agent-desk.md',
+      Object.fromEntries(
+        ['server.ts', 'session.ts', 'desk.ts', 'agent-desk.test.ts'].map((file) => [
+          `examples/agent-desk/${file}`,
+          read(`examples/agent-desk/${file}`),
+        ]),
+      ),
+    ],
+    [
       'workflow-diagram.md',
       {
         'examples/support-workflow.ts': read('examples/support-workflow.ts'),
