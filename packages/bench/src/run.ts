@@ -4,7 +4,7 @@
  *   pnpm bench                     full run, writes results/latest.md
  *   pnpm bench -- --quick          fewer rounds, writes results/partial.md
  *   pnpm bench -- --only=cpu,cold  some sections only (bundle, install, cold, cpu, types, workflow,
- *                                  emulator), also to results/partial.md
+ *                                  emulator, bridge), also to results/partial.md
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -25,11 +25,21 @@ import { measureClientCpu } from './sections/client-cpu.js';
 import { type ColdStartApp, measureColdStart } from './sections/cold-start.js';
 import type { BenchContext } from './sections/context.js';
 import { measureEmulator } from './sections/emulator.js';
+import { measureEventBridge } from './sections/event-bridge.js';
 import { measureInstallFootprint } from './sections/install-footprint.js';
 import { measureTypecheck } from './sections/typecheck.js';
 import { measureWorkflowBuilder } from './sections/workflow-builder.js';
 
-const SECTION_NAMES = ['bundle', 'install', 'cold', 'cpu', 'types', 'workflow', 'emulator'] as const;
+const SECTION_NAMES = [
+  'bundle',
+  'install',
+  'cold',
+  'cpu',
+  'types',
+  'workflow',
+  'emulator',
+  'bridge',
+] as const;
 type SectionName = (typeof SECTION_NAMES)[number];
 
 function parseArguments(argv: string[]): { quick: boolean; only: Set<SectionName> } {
@@ -208,6 +218,12 @@ async function main(): Promise<void> {
       const { section, goals: emulatorGoals } = await measureEmulator(context);
       sections.push(section);
       goals.push(...emulatorGoals);
+    }
+    if (only.has('bridge')) {
+      log('event bridge');
+      const { section, goals: bridgeGoals } = await measureEventBridge(context);
+      sections.push(section);
+      goals.push(...bridgeGoals);
     }
   } finally {
     await stub.stop();
