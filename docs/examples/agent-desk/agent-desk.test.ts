@@ -1,7 +1,7 @@
 /**
  * The agent desk in headless Chromium against the emulator: two agents in two pages, each running
  * the official worker SDK; tasks created over REST reach both, one agent accepts and completes, the
- * other sees the offer rescinded. Each step the pages show is checked again over REST.
+ * other sees the offer rescinded; the next task goes the other way round. Each step the pages show is checked again over REST.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,8 +75,16 @@ describeWithBrowser('the agent desk example in a browser', () => {
 
   const restWorker = (agent: string) => client.workers(workspaceSid).get(workers[agent]!);
   const reservationOf = (page: Page, taskSid: string) => page.locator(`li[data-task="${taskSid}"]`);
+  /** A task's reservations over REST, as worker SID → reservation status. */
+  const offerStatuses = async (taskSid: string) =>
+    Object.fromEntries(
+      (await client.taskReservations(workspaceSid, taskSid).list().toArray()).map((offer) => [
+        offer.workerSid,
+        offer.reservationStatus,
+      ]),
+    );
 
-  test('two agents receive a task, one accepts and completes it, the other sees the offer rescinded', async () => {
+  test('two agents receive tasks; one accepts and completes, the other sees the offer rescinded', async () => {
     const [alice, bob] = await Promise.all([openDesk('alice'), openDesk('bob')]);
 
     for (const page of [alice, bob]) await page.click('button[data-activity="Available"]');
@@ -109,10 +117,7 @@ describeWithBrowser('the agent desk example in a browser', () => {
     await reservationOf(alice, task.sid).and(alice.locator('[data-status="accepted"]')).waitFor(WAIT);
     await reservationOf(bob, task.sid).and(bob.locator('[data-status="rescinded"]')).waitFor(WAIT);
     expect(await reservationOf(bob, task.sid).locator('button').count()).toBe(0);
-    const afterAccept = await client.taskReservations(workspaceSid, task.sid).list().toArray();
-    expect(
-      Object.fromEntries(afterAccept.map((offer) => [offer.workerSid, offer.reservationStatus])),
-    ).toEqual({
+    expect(await offerStatuses(task.sid)).toEqual({
       [workers.alice!]: 'accepted',
       [workers.bob!]: 'rescinded',
     });
@@ -126,6 +131,22 @@ describeWithBrowser('the agent desk example in a browser', () => {
     expect(events.map((event) => event.eventType)).toEqual(
       expect.arrayContaining(['reservation.accepted', 'reservation.rescinded', 'task.completed']),
     );
+
+    // The next task is offered to both again; this time Bob takes it.
+    const next = await client.tasks(workspaceSid).create({
+      attributes: { type: 'support', customer: 'Grace' },
+    });
+    for (const page of [alice, bob]) {
+      await reservationOf(page, next.sid).and(page.locator('[data-status="pending"]')).waitFor(WAIT);
+    }
+    await reservationOf(bob, next.sid).locator('button', { hasText: 'Accept' }).click();
+    await reservationOf(bob, next.sid).and(bob.locator('[data-status="accepted"]')).waitFor(WAIT);
+    await reservationOf(alice, next.sid).and(alice.locator('[data-status="rescinded"]')).waitFor(WAIT);
+    expect(await offerStatuses(next.sid)).toEqual({
+      [workers.alice!]: 'rescinded',
+      [workers.bob!]: 'accepted',
+    });
+    expect((await client.tasks(workspaceSid).get(next.sid)).assignmentStatus).toBe('assigned');
 
     await alice.screenshot({ path: screenshot('alice') });
     await bob.screenshot({ path: screenshot('bob') });
