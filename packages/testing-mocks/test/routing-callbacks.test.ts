@@ -163,7 +163,11 @@ describe('event callbacks', () => {
 });
 
 describe('assignment callbacks', () => {
-  async function assigned(answer: Parameters<typeof recorder>[0], workflowParams = {}) {
+  async function assigned(
+    answer: Parameters<typeof recorder>[0],
+    workflowParams = {},
+    attributes: Record<string, unknown> = { type: 'support' },
+  ) {
     const { deliveries, callbackFetch } = recorder(answer);
     const s = await scenario({ callbackFetch });
     const queue = await s.queue();
@@ -175,7 +179,7 @@ describe('assignment callbacks', () => {
     const alice = await s.worker('Alice', { contact_uri: 'client:alice' });
     s.emulator.clock.advance(1000);
     const bob = await s.worker('Bob');
-    const task = await s.task(workflow.sid, { type: 'support' }, { Priority: 4 });
+    const task = await s.task(workflow.sid, attributes, { Priority: 4 });
     return { s, queue, workflow, alice, bob, task, deliveries };
   }
 
@@ -266,7 +270,15 @@ describe('assignment callbacks', () => {
     ],
     [{ instruction: 'fly' }, 'pending'],
   ])('%o is recorded and leaves the reservation %s', async (answer, status) => {
-    const { s, task } = await assigned(() => Response.json(answer));
+    // A conference moves the caller's call, named by the task's call_sid, into the conference.
+    const { s, task } = await assigned(
+      () => Response.json(answer),
+      {},
+      {
+        type: 'support',
+        call_sid: `CA${'1'.repeat(32)}`,
+      },
+    );
     await s.emulator.idle();
     const [offer] = await s.reservations(task.sid);
     expect(offer!.reservation_status).toBe(status);

@@ -289,7 +289,7 @@ describe('reservations', () => {
       Attributes: '{"contact_uri":"client:alice"}',
     });
     const other = await api.post(`${ws.path}/Workers`, { FriendlyName: 'Bob' });
-    const task = await api.post(`${ws.path}/Tasks`, {});
+    const task = await api.post(`${ws.path}/Tasks`, { Attributes: `{"call_sid":"CA${'1'.repeat(32)}"}` });
     const first = emulator.seed.reservation(ws.sid, { taskSid: task.body.sid, workerSid: worker.body.sid });
     const second = emulator.seed.reservation(ws.sid, { taskSid: task.body.sid, workerSid: other.body.sid });
     return { ...context, worker: worker.body, other: other.body, task: task.body, first, second };
@@ -325,7 +325,7 @@ describe('reservations', () => {
     expect((await api.get(`${ws.path}/Workers/${worker.sid}`)).body.activity_name).toBe('Unavailable');
   });
 
-  test('instructions: conference accepts and is recorded; call needs its fields; supervise needs an accepted reservation', async () => {
+  test('instructions: conference accepts and is recorded; call needs its fields; supervise needs a reservation past pending', async () => {
     const { api, emulator, ws, task, first, second } = await reserved();
     const base = `${ws.path}/Tasks/${task.sid}/Reservations`;
     const supervise = await api.post(`${base}/${first.sid}`, {

@@ -164,7 +164,18 @@ function answerRequest(
 ): OutgoingAnswer | Promise<OutgoingAnswer> {
   const host = request.headers.host ?? `${request.socket.localAddress}:${request.socket.localPort}`;
   // URL parsing would resolve `/Workspaces/../..` silently; a path is never meant to climb.
-  if (DOT_SEGMENT.test((request.url ?? '/').split('?')[0] ?? '')) {
+  const target = (request.url ?? '/').split('?')[0] ?? '';
+  // URL parsing reads `\` as `/`, which would let `WT1\..\WT2` climb past the dot-segment check.
+  if (BACKSLASH.test(target)) {
+    return answerFor(
+      new EmulatorRequestError(
+        400,
+        20001,
+        `Malformed request target ${request.url}: backslashes are not allowed`,
+      ),
+    );
+  }
+  if (DOT_SEGMENT.test(target)) {
     return answerFor(
       new EmulatorRequestError(
         400,
@@ -192,6 +203,8 @@ function answerRequest(
 
 /** A `.` or `..` path segment, also percent-encoded. */
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+/** A backslash, also percent-encoded. */
+const BACKSLASH = /\\|%5c/i;
 
 /**
  * Answers a request Node's HTTP parser refused (an unknown method, oversized headers…) or gave up
@@ -227,30 +240,47 @@ function headerValue(value: string | string[] | undefined): string | null {
 /** Decodes strictly: bytes that are not UTF-8 are refused rather than turned into U+FFFD. */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * How much of an oversized body the server reads and throws away before answering `413`: a
+ * client still sending when the server answers and closes would see a network error instead.
+ * Past this, the connection is closed at once.
+ */
+const DISCARD_LIMIT_BYTES = 64 * MAX_BODY_BYTES;
+
 function readBody(request: IncomingMessage): Promise<string | null> {
   if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'DELETE') {
     request.resume();
     return Promise.resolve(null);
   }
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) {
-    request.resume();
-    return Promise.reject(tooLarge());
-  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let oversized = declared > MAX_BODY_BYTES;
+    if (oversized && declared > DISCARD_LIMIT_BYTES) {
+      request.resume();
+      reject(tooLarge());
+      return;
+    }
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        oversized = true;
+        chunks.length = 0;
+      }
+      if (size > DISCARD_LIMIT_BYTES) {
         request.removeAllListeners('data');
         request.resume();
         reject(tooLarge());
         return;
       }
-      chunks.push(chunk);
+      if (!oversized) chunks.push(chunk);
     });
     request.on('end', () => {
+      if (oversized) {
+        reject(tooLarge());
+        return;
+      }
       try {
         resolve(utf8.decode(Buffer.concat(chunks)));
       } catch {

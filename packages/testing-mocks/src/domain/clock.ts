@@ -90,8 +90,16 @@ export class VirtualClock {
     return new Date(this.nowMs());
   }
 
-  /** The current virtual time in epoch milliseconds. */
+  /**
+   * The current virtual time in whole epoch milliseconds: TaskRouter's `*_ms` fields are
+   * integers, so every record takes its time from here, in every clock mode.
+   */
   nowMs(): number {
+    return Math.floor(this.preciseNowMs());
+  }
+
+  /** The current virtual time with the fraction real time adds; only the clock itself keeps it. */
+  private preciseNowMs(): number {
     return this.anchor === undefined ? this.current : this.current + (performance.now() - this.anchor);
   }
 
@@ -119,7 +127,7 @@ export class VirtualClock {
     if (!Number.isFinite(ms) || ms < 0) {
       throw new RangeError(`advance(ms): ms must be a finite number >= 0, got ${ms}`);
     }
-    this.runUntil(this.nowMs() + ms);
+    this.runUntil(this.preciseNowMs() + ms);
   }
 
   /**
@@ -130,7 +138,7 @@ export class VirtualClock {
     const following = this.anchor !== undefined;
     // Records made before a late wake-up carry the current time; overdue timers run at it too,
     // so timestamps keep the order in which things happened.
-    this.current = this.nowMs();
+    this.current = this.preciseNowMs();
     this.anchor = undefined;
     try {
       for (let next = this.peek(); next !== undefined && next.at <= target; next = this.peek()) {
@@ -157,7 +165,7 @@ export class VirtualClock {
     this.wake = setTimeout(
       () => {
         this.wake = undefined;
-        this.runUntil(this.nowMs());
+        this.runUntil(this.preciseNowMs());
       },
       Math.max(0, next.at - this.nowMs()),
     );

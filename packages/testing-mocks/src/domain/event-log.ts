@@ -128,6 +128,7 @@ export function recordReservationEvent(
   workspace: WorkspaceState,
   reservation: ReservationRecord,
   eventType: string,
+  data?: Record<string, unknown>,
 ): void {
   const task = workspace.tasks.get(reservation.taskSid);
   const worker = workspace.workers.get(reservation.workerSid);
@@ -137,6 +138,7 @@ export function recordReservationEvent(
     resourceSid: reservation.sid,
     ...(task ? { task } : {}),
     ...(worker ? { worker } : {}),
+    ...(data ? { data } : {}),
     reservationSid: reservation.sid,
     taskChannelSid: reservation.taskChannelSid,
   });

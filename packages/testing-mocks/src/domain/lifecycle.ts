@@ -52,6 +52,7 @@ export function createReservation(
   workspace: WorkspaceState,
   task: TaskRecord,
   worker: WorkerRecord,
+  eventData?: Record<string, unknown>,
 ): ReservationRecord {
   const now = source.store.clock.nowMs();
   const reservation: ReservationRecord = {
@@ -75,7 +76,7 @@ export function createReservation(
     task.assignmentStatus = 'reserved';
     touch(source, task);
   }
-  recordReservationEvent(source, workspace, reservation, 'reservation.created');
+  recordReservationEvent(source, workspace, reservation, 'reservation.created', eventData);
   const queue = task.taskQueueSid ? workspace.taskQueues.get(task.taskQueueSid) : undefined;
   if (!workspace.record.multiTaskEnabled && queue?.reservationActivitySid) {
     if (worker.activitySid !== queue.reservationActivitySid) {
@@ -223,6 +224,7 @@ export function cancelTask(
   workspace: WorkspaceState,
   task: TaskRecord,
   reason: string | null,
+  description?: string,
 ): void {
   for (const reservation of workspace.reservationsByTask.get(task.sid) ?? []) {
     if (reservation.status === 'pending') setReservationStatus(source, workspace, reservation, 'canceled');
@@ -231,7 +233,13 @@ export function cancelTask(
   task.reason = reason;
   touch(source, task);
   source.store.listener.taskStatusChanged(workspace, task);
-  recordTaskEvent(source, workspace, task, 'task.canceled');
+  recordEvent(source, workspace, {
+    eventType: 'task.canceled',
+    resourceType: 'task',
+    resourceSid: task.sid,
+    task,
+    ...(description === undefined ? {} : { description }),
+  });
 }
 
 /**
@@ -272,6 +280,15 @@ export function addWorkerCallSid(source: EventSource, workspace: WorkspaceState,
   task.attributes = JSON.stringify(task.attributesValue);
   touch(source, task);
   recordTaskEvent(source, workspace, task, 'task.updated');
+}
+
+/**
+ * Whether a conference instruction can reach the caller: TaskRouter moves the call named by the
+ * task's `call_sid` attribute into the conference, and accepts the reservation only if that works.
+ */
+export function hasCallSid(task: TaskRecord): boolean {
+  const callSid = task.attributesValue.call_sid;
+  return typeof callSid === 'string' && callSid !== '';
 }
 
 /** Records an event about a task, with the task's details (and `data`, if any). */

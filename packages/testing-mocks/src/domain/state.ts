@@ -278,9 +278,15 @@ export interface ChangeListener {
   taskStatusChanged(workspace: WorkspaceState, task: TaskRecord): void;
   /** An event was recorded. */
   onEvent(workspace: WorkspaceState, event: EventRecord): void;
+  /**
+   * The priority the task's current workflow target sets, if it sets one: TaskRouter keeps it
+   * over a priority given in an update.
+   */
+  targetPriority(workspace: WorkspaceState, task: TaskRecord): number | undefined;
 }
 
 const IGNORE_CHANGES: ChangeListener = {
+  targetPriority: () => undefined,
   beforeTaskCreated() {},
   onChange() {},
   reservationChanged() {},

@@ -49,6 +49,10 @@ export class RoutingEngine implements ChangeListener {
     this.router(workspace).noteReservation(reservation);
   }
 
+  targetPriority(workspace: WorkspaceState, task: TaskRecord): number | undefined {
+    return this.routers.get(workspace)?.targetPriority(task);
+  }
+
   taskStatusChanged(workspace: WorkspaceState, task: TaskRecord): void {
     this.router(workspace).removals.statusChanged(task);
   }

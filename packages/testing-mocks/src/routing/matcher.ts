@@ -155,6 +155,11 @@ export class Matcher {
     );
   }
 
+  /** The SID of the worker the task's known-worker target names, or null when it names none. */
+  knownWorkerSid(state: TaskState): string | null {
+    return this.knownWorkerOf(state)?.record.sid ?? null;
+  }
+
   private knownWorkerOf(state: TaskState): WorkerState | undefined {
     const known = state.target?.knownWorker;
     if (!known) return undefined;
@@ -179,7 +184,15 @@ export class Matcher {
       this.cancelTask(state, CANCEL_REASONS.assignmentCount);
       return undefined;
     }
-    const reservation = createReservation(this.context.source, this.context.workspace, task, worker.record);
+    // "Events created using Known Agent routing will contain a known_worker_sid."
+    const known = state.target?.knownWorker ? { known_worker_sid: worker.record.sid } : undefined;
+    const reservation = createReservation(
+      this.context.source,
+      this.context.workspace,
+      task,
+      worker.record,
+      known,
+    );
     if (state.offers === NO_OFFERS) state.offers = [];
     state.offers.push(reservation);
     this.index.syncWorker(worker, reservation);

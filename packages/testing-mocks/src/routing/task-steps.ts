@@ -110,6 +110,7 @@ export class TaskSteps {
     recordTaskEvent(this.context.source, this.context.workspace, task, 'workflow.target-matched', {
       workflow_filter_name: filterName,
       workflow_target_index: state.targetIndex,
+      ...(target.knownWorker ? { known_worker_sid: this.matcher.knownWorkerSid(state) } : {}),
     });
     if (!state.queue) {
       this.leaveStep(state, 'skip');
@@ -153,9 +154,9 @@ export class TaskSteps {
     );
   }
 
-  cancel(state: TaskState, reason: string): void {
+  cancel(state: TaskState, reason: string, description?: string): void {
     if (!state.active || !isRoutable(state.record)) return;
-    cancelTask(this.context.source, this.context.workspace, state.record, reason);
+    cancelTask(this.context.source, this.context.workspace, state.record, reason, description);
     this.context.finishTask(state);
   }
 

@@ -17,6 +17,7 @@ import type { ScheduledTimer, TimerJob, TimerSnapshot } from '../domain/clock.js
 import {
   acceptReservation,
   addWorkerCallSid,
+  hasCallSid,
   recordTaskEvent,
   rejectReservation,
   removeTask,
@@ -71,7 +72,8 @@ export class WorkspaceRouter {
       workspace,
       (state) => {
         // Canceling finishes the task, which stops its expiry.
-        this.steps.cancel(state, CANCEL_REASONS.ttl);
+        // TaskRouter documents this event's description as the reason itself.
+        this.steps.cancel(state, CANCEL_REASONS.ttl, CANCEL_REASONS.ttl);
         context.finishTask(state);
       },
       () => this.settle(),
@@ -176,6 +178,12 @@ export class WorkspaceRouter {
   }
 
   /** Notes a reservation status change made in the middle of a transition; acted on in `settle`. */
+  /** The priority the task's current target sets, if it is routed by one that sets it. */
+  targetPriority(task: TaskRecord): number | undefined {
+    const state = this.context.tasks.get(task.sid);
+    return state?.active ? state.target?.priority : undefined;
+  }
+
   noteReservation(reservation: ReservationRecord): void {
     if (reservation.status !== 'pending') {
       this.matcher.reservationEnded(reservation);
@@ -238,6 +246,11 @@ export class WorkspaceRouter {
         if (instruction === 'dequeue' || instruction === 'call') {
           const task = workspace.tasks.get(reservation.taskSid);
           if (task) addWorkerCallSid(this.context.source, workspace, task);
+        }
+        // A conference needs the caller's call (call_sid); without it TaskRouter accepts nothing.
+        if (instruction === 'conference') {
+          const task = workspace.tasks.get(reservation.taskSid);
+          if (task === undefined || !hasCallSid(task)) break;
         }
         if (instruction === 'dequeue' || instruction === 'conference' || acceptFlag) {
           acceptReservation(this.context.source, workspace, reservation);

@@ -11,6 +11,7 @@ import {
   addWorkerCallSid,
   changeWorkerActivity,
   completeTask,
+  hasCallSid,
   rejectReservation,
   wrapUpTask,
 } from '../../domain/lifecycle.js';
@@ -139,7 +140,13 @@ function readInstruction(context: RequestContext): Instruction | undefined {
   );
 }
 
-function requirePending(reservation: ReservationRecord, instruction: string, code = 20001): void {
+/**
+ * The error code TaskRouter documents for each instruction sent to a reservation that is no
+ * longer pending.
+ */
+const NOT_PENDING_CODES = { conference: 40136, dequeue: 40135, call: 40114, redirect: 40123 } as const;
+
+function requirePending(reservation: ReservationRecord, instruction: string, code: number): void {
   if (reservation.status !== 'pending') {
     throw new EmulatorRequestError(
       400,
@@ -159,23 +166,37 @@ function checkInstruction(
   const params = context.params;
   switch (instruction) {
     case 'supervise':
-      if (reservation.status !== 'accepted') {
+      if (reservation.status === 'pending' || reservation.status === 'canceled') {
         throw new EmulatorRequestError(
           400,
           40146,
-          `Instruction supervise needs an accepted reservation; reservation ${reservation.sid} is ${reservation.status}`,
+          `Instruction supervise cannot act on a ${reservation.status} reservation (${reservation.sid})`,
           'Instruction',
         );
       }
       params.string('Supervisor', { required: true });
       return;
+    case 'conference': {
+      requirePending(reservation, instruction, NOT_PENDING_CODES.conference);
+      const task = workspace.tasks.get(reservation.taskSid);
+      if (task !== undefined && !hasCallSid(task)) {
+        throw badRequest(
+          `Instruction conference needs the task's attributes to name the caller's call_sid; task ${task.sid} has none`,
+          'Instruction',
+        );
+      }
+      return;
+    }
+    case 'dequeue':
+      requirePending(reservation, instruction, NOT_PENDING_CODES.dequeue);
+      return;
     case 'redirect':
-      requirePending(reservation, instruction);
+      requirePending(reservation, instruction, NOT_PENDING_CODES.redirect);
       params.sid('RedirectCallSid', 'CA', { required: true });
       params.string('RedirectUrl', { required: true });
       return;
     case 'call': {
-      requirePending(reservation, instruction, 40114);
+      requirePending(reservation, instruction, NOT_PENDING_CODES.call);
       params.string('CallFrom', { required: true });
       params.string('CallUrl', { required: true });
       const worker = workspace.workers.get(reservation.workerSid);
@@ -184,8 +205,6 @@ function checkInstruction(
       }
       return;
     }
-    default:
-      requirePending(reservation, instruction);
   }
 }
 

@@ -285,7 +285,10 @@ export const taskHandlers = {
       task.attributesValue = attributes.value;
       changed = true;
     }
-    if (priority !== undefined && priority !== task.priority) {
+    // "The Task takes on the specified priority unless it matches a Workflow Target with a
+    // Priority set."
+    const pinned = context.store.listener.targetPriority(workspace, task);
+    if (priority !== undefined && pinned === undefined && priority !== task.priority) {
       task.priority = priority;
       changed = true;
     }
