@@ -21,6 +21,7 @@ import {
   takeSnapshot,
 } from './emulator/snapshot.js';
 import { createInspector } from './emulator/inspector.js';
+import { OtherAccounts } from './emulator/accounts.js';
 import { createSeeder } from './emulator/seeder.js';
 import { createWorkerSide } from './emulator/worker-side.js';
 
@@ -79,14 +80,31 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   let callbackFetch = options.callbackFetch;
   const callLog = new BoundedLog<LoggedCall>(logLimit);
   const callbackLog = new BoundedLog<CallbackRecord>(logLimit);
-  const deliveries = new CallbackDeliveries(store, {
-    authToken,
-    fetchFor: () => callbackFetch ?? globalThis.fetch,
-    ...(callbackTimeoutMs === undefined ? {} : { timeoutMs: callbackTimeoutMs }),
-    record: (callback) => callbackLog.push(callback),
+  const routeAccount = (accountStore: Store, accountToken: string) => {
+    const accountDeliveries = new CallbackDeliveries(accountStore, {
+      authToken: accountToken,
+      fetchFor: () => callbackFetch ?? globalThis.fetch,
+      ...(callbackTimeoutMs === undefined ? {} : { timeoutMs: callbackTimeoutMs }),
+      record: (callback) => callbackLog.push(callback),
+    });
+    const accountEngine = new RoutingEngine(accountStore, accountDeliveries);
+    accountStore.listener = accountEngine;
+    return { deliveries: accountDeliveries, engine: accountEngine };
+  };
+  const { deliveries, engine } = routeAccount(store, authToken);
+  // Accepting any credentials, each caller's account SID gets its own state, signed with its token.
+  const otherAccounts = new OtherAccounts(accountSid, (otherSid, otherToken) => {
+    const otherStore = new Store(otherSid, clock);
+    const routed = routeAccount(otherStore, otherToken);
+    return {
+      store: otherStore,
+      reset: () => {
+        routed.engine.reset();
+        otherStore.clear();
+      },
+      idle: () => routed.deliveries.idle(),
+    };
   });
-  const engine = new RoutingEngine(store, deliveries);
-  store.listener = engine;
   const workerSide = createWorkerSide(options, {
     store,
     engine,
@@ -109,7 +127,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   };
   engine.eventObservers.add(changed);
   const answer = (call: IncomingCall) => {
-    const answered = dispatch(store, policy, call, hooks);
+    const target = policy.acceptAny ? otherAccounts.storeFor(call, store) : store;
+    const answered = dispatch(target, policy, call, hooks);
     if (changeListeners.size > 0 && call.method !== 'GET' && answered.status < 300) changed();
     return answered;
   };
@@ -134,6 +153,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       workerSide.reset();
       engine.reset();
       store.clear();
+      otherAccounts.reset();
       callLog.clear();
       callbackLog.clear();
     },
@@ -156,7 +176,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       }
       callbackFetch = fetch;
     },
-    idle: () => deliveries.idle(),
+    idle: async () => {
+      await Promise.all([deliveries.idle(), otherAccounts.idle()]);
+    },
     async listen(listenOptions) {
       if (options.clock === undefined) clock.followWallTime();
       const control = createControlHandler(controlTarget, { ui: listenOptions?.ui ?? true });
