@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { createEmulator, type Emulator } from '../src/index.js';
 import { apiClient, setup } from './helpers.js';
 
@@ -238,5 +238,31 @@ describe('any-credentials mode', () => {
     expect((await second.get(`/v1/Workspaces/${created.body.sid}`)).status).toBe(404);
     emulator.reset();
     expect(await names(first)).toEqual([]);
+  });
+});
+
+describe('workspace updates and routing', () => {
+  test('a change that cannot affect routing re-routes no task; a queue-order change does', async () => {
+    const { Matcher } = await import('../src/routing/matcher.js');
+    const { emulator, api } = setup();
+    const ws = emulator.seed.workspace();
+    const queue = emulator.seed.taskQueue(ws.sid!, { TargetWorkers: 'skill == "none"' });
+    const workflow = emulator.seed.workflow(ws.sid!, {
+      Configuration: { task_routing: { filters: [], default_filter: { queue: queue.sid } } },
+    });
+    const available = emulator.inspect.activities(ws.sid!).find((activity) => activity.available)!;
+    for (let index = 0; index < 5; index++) emulator.seed.worker(ws.sid!, { ActivitySid: available.sid! });
+    for (let index = 0; index < 5; index++) emulator.seed.task(ws.sid!, { WorkflowSid: workflow.sid! });
+    const matched = vi.spyOn(Matcher.prototype, 'matchTask');
+    try {
+      const path = `/v1/Workspaces/${ws.sid}`;
+      await api.post(path, { FriendlyName: 'Renamed', EventCallbackUrl: 'https://example.com/events' });
+      await api.post(path, { PrioritizeQueueOrder: 'FIFO', MultiTaskEnabled: true });
+      expect(matched).not.toHaveBeenCalled();
+      await api.post(path, { PrioritizeQueueOrder: 'LIFO' });
+      expect(matched).toHaveBeenCalledTimes(5);
+    } finally {
+      matched.mockRestore();
+    }
   });
 });

@@ -177,12 +177,13 @@ export class WorkspaceRouter {
     this.settle();
   }
 
-  /** Notes a reservation status change made in the middle of a transition; acted on in `settle`. */
   /** The priority the task's current target sets, if it is routed by one that sets it. */
   targetPriority(task: TaskRecord): number | undefined {
     const state = this.context.tasks.get(task.sid);
     return state?.active ? state.target?.priority : undefined;
   }
+
+  /** Notes a reservation status change made in the middle of a transition; acted on in `settle`. */
 
   noteReservation(reservation: ReservationRecord): void {
     if (reservation.status !== 'pending') {

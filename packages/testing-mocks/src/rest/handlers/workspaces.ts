@@ -162,6 +162,11 @@ export const workspaceHandlers = {
     const defaultActivitySid = activityParameter(workspace, params, 'DefaultActivitySid');
     const timeoutActivitySid = activityParameter(workspace, params, 'TimeoutActivitySid');
     const record = workspace.record;
+    // Only these two settings change who may serve what, in which order: anything else (a
+    // rename, callback URLs, default activities) leaves routing as it is.
+    const reroutes =
+      (multiTaskEnabled !== undefined && multiTaskEnabled !== record.multiTaskEnabled) ||
+      (prioritizeQueueOrder !== undefined && prioritizeQueueOrder !== record.prioritizeQueueOrder);
     if (friendlyName !== undefined) record.friendlyName = friendlyName;
     if (eventCallbackUrl !== undefined) record.eventCallbackUrl = eventCallbackUrl || null;
     if (eventsFilter !== undefined) record.eventsFilter = eventsFilter || null;
@@ -171,7 +176,13 @@ export const workspaceHandlers = {
     if (timeoutActivitySid !== undefined) record.timeoutActivitySid = timeoutActivitySid;
     touch(context, record);
     recordWorkspaceEvent(context, workspace, 'workspace.updated', 'updated');
-    context.store.listener.onChange(workspace, { kind: 'workspace', sid: workspace.sid, action: 'updated' });
+    if (reroutes) {
+      context.store.listener.onChange(workspace, {
+        kind: 'workspace',
+        sid: workspace.sid,
+        action: 'updated',
+      });
+    }
     return { status: 200, body: renderWorkspace(workspace, context.origin) };
   },
 
