@@ -2,7 +2,9 @@
  * Tests what would be published, as a user gets it: packs every public package (`pnpm pack`, so
  * `workspace:` ranges become real ones), lints each tarball with publint and are-the-types-wrong
  * (ESM-only profile), installs the tarballs into a fresh project outside the repository, imports
- * every entry point of every package from an ESM script and runs every bin with `--help`.
+ * every entry point of every package from an ESM script, runs every bin with `--help`, and
+ * type-checks a consumer of the installed packages under each setup of {@link TYPE_CHECK_MATRIX},
+ * always with `skipLibCheck: false`.
  *
  * Usage: `pnpm smoke` (builds first). `--keep` leaves the consumer project in place and prints
  * its path. Exits 1 when anything fails, listing every failure.
@@ -31,6 +33,8 @@ export interface SmokeReport {
   entryPoints: { specifier: string; exportCount: number }[];
   /** Bins that answered `--help` with exit code 0, and what they printed. */
   bins: { name: string; output: string }[];
+  /** Setups of {@link TYPE_CHECK_MATRIX} whose consumer compiled, with the entry points it imported. */
+  typeChecks: { setup: string; specifiers: string[] }[];
   /** One line per problem, prefixed with the package name. Empty when everything passed. */
   failures: string[];
 }
@@ -72,7 +76,7 @@ export async function smokeConsumer({
   log = () => {},
 }: SmokeOptions): Promise<SmokeReport> {
   const work = mkdtempSync(path.join(tmpdir(), 'taskrouter-smoke-'));
-  const report: SmokeReport = { packages: [], entryPoints: [], bins: [], failures: [] };
+  const report: SmokeReport = { packages: [], entryPoints: [], bins: [], typeChecks: [], failures: [] };
   try {
     const tarballs = path.join(work, 'tarballs');
     mkdirSync(tarballs);
@@ -128,6 +132,9 @@ export async function smokeConsumer({
 
     importEntryPoints(consumer, report);
     runBins(consumer, report);
+    TYPE_CHECK_MATRIX.forEach((setup, index) => {
+      typeCheckConsumer(path.join(consumer, `typecheck-${index}`), setup, report);
+    });
     if (keep) log(`consumer project kept in ${consumer}`);
     return report;
   } finally {
@@ -194,6 +201,128 @@ console.log(JSON.stringify(results));
   }
 }
 
+/** One way users compile: compiler options and the kind of program (`node` or `browser`). */
+export interface TypeCheckSetup {
+  /** Name of the setup in reports. */
+  name: string;
+  /** `browser`: no Node types, and only the packages that run in browsers. */
+  runtime: 'node' | 'browser';
+  /** Compiler options on top of `strict`, `skipLibCheck: false` and `noEmit`. */
+  compilerOptions: Record<string, unknown>;
+}
+
+/** The consumer setups the published types must compile in. */
+export const TYPE_CHECK_MATRIX: readonly TypeCheckSetup[] = [
+  {
+    name: 'node-only, node16',
+    runtime: 'node',
+    compilerOptions: { lib: ['ES2023'], types: ['node'], module: 'node16', moduleResolution: 'node16' },
+  },
+  {
+    name: 'exactOptionalPropertyTypes, node16',
+    runtime: 'node',
+    compilerOptions: {
+      lib: ['ES2023'],
+      types: ['node'],
+      module: 'node16',
+      moduleResolution: 'node16',
+      exactOptionalPropertyTypes: true,
+    },
+  },
+  {
+    name: 'node-only, bundler',
+    runtime: 'node',
+    compilerOptions: { lib: ['ES2023'], types: ['node'], module: 'esnext', moduleResolution: 'bundler' },
+  },
+  {
+    name: 'browser-only, bundler',
+    runtime: 'browser',
+    compilerOptions: {
+      lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+      types: [],
+      module: 'esnext',
+      moduleResolution: 'bundler',
+    },
+  },
+];
+
+/** Packages documented to run in browsers; the browser setup compiles only these. */
+const BROWSER_PACKAGES = new Set([
+  '@taskrouter/core',
+  '@taskrouter/resources',
+  '@taskrouter/workflow-builder',
+]);
+
+/**
+ * Entry points a consumer may import without installing optional peers: `/msw` and `/vitest`
+ * need those packages, `/node` needs Node.
+ */
+function entryPointsFor(runtime: TypeCheckSetup['runtime'], report: SmokeReport): string[] {
+  return report.entryPoints
+    .map(({ specifier }) => specifier)
+    .filter((specifier) => !/\/(msw|vitest)$/.test(specifier))
+    .filter(
+      (specifier) =>
+        runtime === 'node' ||
+        (BROWSER_PACKAGES.has(specifier.split('/').slice(0, 2).join('/')) && !specifier.endsWith('/node')),
+    );
+}
+
+/**
+ * Calls that pass `undefined` to optional inputs, as code built on `process.env` or optional
+ * values does; under `exactOptionalPropertyTypes` they compile only where the types say
+ * `?: T | undefined`.
+ */
+function optionalInputCalls(runtime: TypeCheckSetup['runtime'], specifiers: readonly string[]): string {
+  if (!specifiers.includes('@taskrouter/resources')) return '';
+  const emulator = runtime === 'node' && specifiers.includes('@taskrouter/testing-mocks');
+  return `
+import { createTaskRouterClient } from '@taskrouter/core';
+import { TaskRouterClient } from '@taskrouter/resources';
+${emulator ? "import { createEmulator } from '@taskrouter/testing-mocks';" : ''}
+declare const maybeNumber: number | undefined;
+declare const maybeText: string | undefined;
+export async function optionalInputs(): Promise<unknown[]> {
+  const api = createTaskRouterClient({ accountSid: 'AC', authToken: 't', baseUrl: maybeText, timeoutMs: maybeNumber });
+  const client = new TaskRouterClient({ accountSid: 'AC', authToken: 't', baseUrl: maybeText });
+  const tasks = client.tasks('WS');
+  await tasks.create({ priority: maybeNumber, attributes: { type: 'support' }, workflowSid: maybeText });
+  await tasks.list({ limit: maybeNumber, pageSize: maybeNumber, assignmentStatus: undefined }).toArray();
+  await client.workers('WS').update('WK', { activitySid: maybeText }, { ifMatch: maybeText });
+  ${emulator ? 'createEmulator({ startTime: undefined });' : ''}
+  return [api];
+}
+`;
+}
+
+/** Type-checks a program that imports every entry point the setup allows, with the repository's TypeScript. */
+function typeCheckConsumer(dir: string, setup: TypeCheckSetup, report: SmokeReport): void {
+  mkdirSync(dir, { recursive: true });
+  const specifiers = entryPointsFor(setup.runtime, report);
+  const source = [
+    ...specifiers.map((specifier, index) => `import * as entry${index} from '${specifier}';`),
+    optionalInputCalls(setup.runtime, specifiers),
+    `export const entryPoints = [${specifiers.map((_, index) => `entry${index}`).join(', ')}];`,
+  ].join('\n');
+  writeFileSync(path.join(dir, 'index.ts'), source);
+  const compilerOptions = {
+    target: 'ES2022',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    // @types/node comes from the repository: the consumer installs nothing from the registry.
+    ...(setup.runtime === 'node' ? { typeRoots: [path.join(repo, 'node_modules', '@types')] } : {}),
+    ...setup.compilerOptions,
+  };
+  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }));
+  const checked = run(repoTool('tsc'), ['-p', dir, '--pretty', 'false'], dir);
+  if (checked.status === 0) report.typeChecks.push({ setup: setup.name, specifiers });
+  else {
+    const errors = `${checked.stdout}${checked.stderr}`.trim().split('\n').slice(0, 20).join('\n  ');
+    report.failures.push(`type-check (${setup.name}) failed:\n  ${errors}`);
+  }
+}
+
 function runBins(consumer: string, report: SmokeReport): void {
   for (const { name } of report.packages) {
     const manifest = readManifest(path.join(consumer, 'node_modules', name));
@@ -237,6 +366,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   for (const { specifier, exportCount } of report.entryPoints)
     console.log(`imported ${specifier} (${exportCount} exports)`);
   for (const { name } of report.bins) console.log(`ran ${name} --help`);
+  for (const { setup } of report.typeChecks) console.log(`type-checked a consumer: ${setup}`);
   if (report.failures.length > 0) {
     console.error(
       `\n${report.failures.length} problem(s):\n${report.failures.map((line) => `- ${line}`).join('\n')}`,

@@ -2,9 +2,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { publicPackageDirs, smokeConsumer } from '../smoke-consumer.ts';
+import { publicPackageDirs, smokeConsumer, TYPE_CHECK_MATRIX } from '../smoke-consumer.ts';
 
-const SLOW = 240_000;
+const SLOW = 600_000;
 
 describe('smoke test of the packed packages', () => {
   test(
@@ -27,6 +27,12 @@ describe('smoke test of the packed packages', () => {
       const expectedBins = manifests.flatMap((manifest) => Object.keys(manifest.bin ?? {}));
       expect(report.bins.map((item) => item.name).sort()).toEqual(expectedBins.sort());
       for (const { output } of report.bins) expect(output).toMatch(/usage/i);
+      expect(report.typeChecks.map((item) => item.setup)).toEqual(
+        TYPE_CHECK_MATRIX.map((setup) => setup.name),
+      );
+      const browser = report.typeChecks.find((item) => item.setup.startsWith('browser'))!;
+      expect(browser.specifiers).toContain('@taskrouter/resources');
+      expect(browser.specifiers.some((specifier) => specifier.includes('testing-mocks'))).toBe(false);
     },
     SLOW,
   );
@@ -36,7 +42,7 @@ describe('smoke test of the packed packages', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     test(
-      'fails with every problem named: a missing export target, its types, its import and a failing bin',
+      'fails with every problem named: a missing export target, its types, its import, a failing bin, a DOM-only declaration',
       async () => {
         writeFileSync(
           path.join(dir, 'package.json'),
@@ -53,7 +59,11 @@ describe('smoke test of the packed packages', () => {
           }),
         );
         writeFileSync(path.join(dir, 'index.js'), 'export const ok = 1;\n');
-        writeFileSync(path.join(dir, 'index.d.ts'), 'export declare const ok: number;\n');
+        // A declaration that compiles only with DOM types, as `RequestInfo` does.
+        writeFileSync(
+          path.join(dir, 'index.d.ts'),
+          'export declare const ok: number;\nexport declare function send(input: RequestInfo): void;\n',
+        );
         writeFileSync(path.join(dir, 'cli.js'), '#!/usr/bin/env node\nprocess.exit(3);\n');
         chmodSync(path.join(dir, 'cli.js'), 0o755);
 
@@ -66,6 +76,7 @@ describe('smoke test of the packed packages', () => {
         expect(problems).toMatch(/@smoke-fixture\/broken: are-the-types-wrong:/);
         expect(problems).toContain('@smoke-fixture/broken/missing: import failed:');
         expect(problems).toContain('@smoke-fixture/broken: broken-cli --help exited with 3');
+        expect(problems).toMatch(/type-check \(node-only, node16\) failed:[\s\S]*RequestInfo/);
       },
       SLOW,
     );

@@ -14,7 +14,7 @@ export interface TaskRouterGrantOptions {
   /** The worker the token's holder connects as (`WK…`). */
   workerSid: string;
   /** Role the grant gives; `worker` unless said otherwise (the SDK's supervisor mode uses others). */
-  role?: string;
+  role?: string | undefined;
 }
 
 /** Options of {@link createAccessToken}. */
@@ -26,14 +26,14 @@ export interface AccessTokenOptions {
   /** Secret of that API key: the HMAC key. Never send it to a browser. */
   apiKeySecret: string;
   /** Who holds the token, such as the agent's login; stored as `grants.identity`. */
-  identity?: string;
+  identity?: string | undefined;
   /** Lifetime in seconds, from 1 to 86,400 (24 hours, Twilio's maximum); defaults to 3,600. */
-  ttlSeconds?: number;
+  ttlSeconds?: number | undefined;
   /**
    * When the token is issued (`iat`; `exp` counts from it); defaults to now. Tests that run an
    * emulator on a virtual clock pass the clock's time.
    */
-  issuedAt?: Date;
+  issuedAt?: Date | undefined;
   /** The TaskRouter grant. */
   taskRouter: TaskRouterGrantOptions;
 }
@@ -51,7 +51,7 @@ export interface AccessTokenClaims {
   /** Expires at, in epoch seconds. */
   exp: number;
   /** Not valid before, in epoch seconds, when present. */
-  nbf?: number;
+  nbf?: number | undefined;
   /** What the token allows. */
   grants: AccessTokenGrants;
 }
@@ -59,9 +59,9 @@ export interface AccessTokenClaims {
 /** The `grants` claim: the identity and one entry per product. */
 export interface AccessTokenGrants {
   /** Who holds the token. */
-  identity?: string;
+  identity?: string | undefined;
   /** The TaskRouter grant, when the token has one. */
-  task_router?: { workspace_sid?: string; worker_sid?: string; role?: string };
+  task_router?: { workspace_sid?: string; worker_sid?: string; role?: string } | undefined;
   /** Grants of other products (voice, chat…), kept as they are. */
   [grant: string]: unknown;
 }
@@ -207,14 +207,14 @@ export interface VerifyAccessTokenOptions {
    */
   apiKeySecret: string | ((apiKeySid: string) => string | undefined);
   /** When given, the token's `sub` must be this account. */
-  accountSid?: string;
+  accountSid?: string | undefined;
   /** The time to check `exp` and `nbf` against; defaults to now. */
-  at?: Date;
+  at?: Date | undefined;
   /**
    * Set to `false` to skip the signature and check only the claims. Only for emulators and
    * tests that accept any credentials; a real server must always check it.
    */
-  checkSignature?: boolean;
+  checkSignature?: boolean | undefined;
 }
 
 /**

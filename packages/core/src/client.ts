@@ -32,39 +32,39 @@ export interface TaskRouterClientOptions {
    * Account SID (`AC…`); required with either credential style. Leave it out, with every other
    * credential, for a client in a browser that talks to your own proxy (see `baseUrl`).
    */
-  accountSid?: string;
+  accountSid?: string | undefined;
   /** Auth token of the account. Give either this, or `apiKey` with `apiSecret`. */
-  authToken?: string;
+  authToken?: string | undefined;
   /** API key SID (`SK…`), used together with `apiSecret`. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Secret of `apiKey`. */
-  apiSecret?: string;
+  apiSecret?: string | undefined;
   /**
    * Where requests go; defaults to {@link DEFAULT_BASE_URL}. Point it at an emulator in tests.
    * Without credentials (browser mode) it is required and names your app's own proxy, which adds
    * the credentials server side: a path such as `/taskrouter`, resolved against the page, or an
    * absolute URL on the page's own origin.
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /**
    * The `fetch` to send requests with; it receives a `Request`, unless it offers a direct way to
    * send (as `createNodeFetch()` of `@taskrouter/core/node` does). When omitted, `globalThis.fetch`
    * is looked up on every call, so interceptors (msw and the like) installed after the client was
    * made still apply, and is called as `fetch(url, init)`.
    */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /** Time limit of one attempt in milliseconds, including reading the body; defaults to 30 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** How many times a failed call may be retried (see the README's retry rules); defaults to 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** `User-Agent` header; defaults to `@taskrouter/core`. */
-  userAgent?: string;
+  userAgent?: string | undefined;
   /**
    * Largest answer body accepted, in bytes, as received and once decoded (gzip, deflate or
    * brotli); defaults to 8 MiB, several times TaskRouter's largest page. A larger answer fails
    * with a `TaskRouterResponseTooLargeError` as soon as reading gets past the limit.
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
 }
 
 /**

@@ -122,7 +122,7 @@ export interface RequestFailureInit {
   /** URL of the request; credentials are removed before it is stored. */
   url: string;
   /** The underlying error. */
-  cause?: unknown;
+  cause?: unknown | undefined;
 }
 
 /**

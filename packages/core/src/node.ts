@@ -41,9 +41,9 @@ import type { TaskRouterApiClient } from './types.js';
 /** Options of {@link createNodeFetch}. */
 export interface NodeFetchOptions {
   /** Most connections open at once per host. Default 64. */
-  maxSockets?: number;
+  maxSockets?: number | undefined;
   /** Idle time after which a kept-alive connection is closed, in milliseconds. Default 30 000. */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
 }
 
 /**

@@ -34,7 +34,7 @@ export type PaginationClient = Pick<TaskRouterApiClient, 'GET' | 'baseUrl'>;
 /** Options of {@link paginatePages}. */
 export interface PaginatePagesOptions {
   /** Items per page (1 to 1000), sent as `PageSize` on the first request; later pages keep it. */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 /**
@@ -46,7 +46,7 @@ export type PageOptions = PaginatePagesOptions;
 /** Options of {@link paginate}. */
 export interface PaginateOptions extends PaginatePagesOptions {
   /** Stop after this many items. When `pageSize` is not given, pages are sized to fit it. */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** The call options of the first page (`params`, `headers`, `signal`…), then the paging options. */

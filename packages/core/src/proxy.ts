@@ -27,19 +27,19 @@ export interface TaskRouterProxyOptions {
   /** Account SID (`AC…`). The credentials live here, on the server, and never reach the browser. */
   accountSid: string;
   /** Auth token of the account. Give either this, or `apiKey` with `apiSecret` (better: a key of its own). */
-  authToken?: string;
+  authToken?: string | undefined;
   /** API key SID (`SK…`), used together with `apiSecret`. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Secret of `apiKey`. */
-  apiSecret?: string;
+  apiSecret?: string | undefined;
   /** The operations the proxy forwards, by operationId (`ListTask`, `UpdateTaskReservation`…); nothing else passes. */
   allow: readonly OperationId[];
   /** The path the proxy is mounted at, such as `/taskrouter`; the browser client's `baseUrl`. Default: none. */
-  prefix?: string;
+  prefix?: string | undefined;
   /** Where requests are forwarded; defaults to TaskRouter itself. */
-  upstream?: string;
+  upstream?: string | undefined;
   /** The fetch that sends forwarded requests; defaults to `globalThis.fetch`. */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
   /**
    * Decides whether a request may pass, once it matched an allowed operation: check the user's
    * session here, and the resources they may reach (`parameters` holds the path parameters).
@@ -50,7 +50,7 @@ export interface TaskRouterProxyOptions {
     operation: { id: OperationId; parameters: Readonly<Record<string, string>> },
   ) => boolean | Promise<boolean>;
   /** Largest request body forwarded, in bytes; default 64 KiB. Larger ones get a 413. */
-  maxRequestBytes?: number;
+  maxRequestBytes?: number | undefined;
 }
 
 /** A fetch-style handler: a `Request` in, a `Response` out. */

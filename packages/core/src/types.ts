@@ -100,7 +100,7 @@ export interface TaskRouterResult<Operation> {
     ? SuccessData<FetchResponse<Operation, {}, `${string}/${string}`>>
     : never;
   /** Always absent: errors are thrown. Present so code written for openapi-fetch's result shape compiles. */
-  error?: never;
+  error?: never | undefined;
   /** The raw answer (its body is already read into `data`). */
   response: Response;
 }

@@ -236,7 +236,7 @@ export interface ValidateWebhookOptions {
    * The public URL Twilio called, when it differs from the request's own URL (behind a proxy or
    * a load balancer that rewrites the host or scheme).
    */
-  url?: string;
+  url?: string | undefined;
 }
 
 /**

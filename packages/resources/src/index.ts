@@ -154,6 +154,7 @@ export type {
   PascalCase,
   PathOf,
   QueryOf,
+  Readable,
   RequiredParamOf,
   ResultOf,
   TaskStatus,

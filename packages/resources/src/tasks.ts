@@ -37,5 +37,9 @@ export type TasksApi<Attributes = JsonObject> = Collection<typeof taskCatalog, T
  * ```
  */
 export function tasks<Attributes = JsonObject>(api: ApiClient, workspaceSid: string): TasksApi<Attributes> {
-  return collection(api, taskCatalog, inWorkspace(workspaceSid));
+  return collection<typeof taskCatalog, Task<Attributes>, Attributes>(
+    api,
+    taskCatalog,
+    inWorkspace(workspaceSid),
+  );
 }

@@ -145,9 +145,15 @@ export type InputFieldValue<K extends string, V, Attributes> = K extends 'Attrib
  * // { friendlyName: string; attributes?: JsonObject | string }
  * ```
  */
-export type ToInput<T, Attributes = JsonObject> = {
-  [K in keyof T as K extends string ? Uncapitalize<K> : never]: InputFieldValue<K & string, T[K], Attributes>;
-};
+export type ToInput<T, Attributes = JsonObject> = Readable<{
+  [K in keyof T as K extends string ? Uncapitalize<K> : never]:
+    | InputFieldValue<K & string, T[K], Attributes>
+    // An optional parameter also takes `undefined` (left out), whatever `exactOptionalPropertyTypes` says.
+    | ({} extends Pick<T, K> ? undefined : never);
+}>;
+
+/** Flattens a computed object type so that editors show its fields, not the type that computed them. */
+export type Readable<T> = { [K in keyof T]: T[K] } & {};
 
 /** The spec path of an operation. */
 export type PathOf<Id extends OperationId> = (typeof operationTable)[Id]['path'];
@@ -182,17 +188,17 @@ export type ParamsOf<Id extends OperationId, Attributes = JsonObject> = ToInput<
 /** Options for one page of a list. */
 export interface PageOptions {
   /** Items per page, 1 to 1000 (the service's default is 50). */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Cursor from {@link Page.nextPageToken} of a previous page. */
-  pageToken?: string;
+  pageToken?: string | undefined;
 }
 
 /** Options for iterating over every item of a list. */
 export interface ListOptions {
   /** Items fetched per request, 1 to 1000; defaults to `limit` when that is smaller than 1000. */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Stop after this many items; no further page is fetched once it is reached. */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** One page of a list, with the cursor to the next one. */
@@ -241,7 +247,7 @@ export interface ItemIterable<T> extends AsyncIterable<T> {
 /** Options of a conditional write. */
 export interface ConditionalOptions {
   /** The version (ETag) the resource must still have; otherwise the service answers 412 and changes nothing. */
-  ifMatch?: string;
+  ifMatch?: string | undefined;
 }
 
 /** A resource returned with the version (ETag) the service gave it. */
@@ -250,7 +256,7 @@ export interface Versioned {
    * The resource's version from the response's `ETag` header, for `ifMatch` on a later write.
    * Non-enumerable: it is not part of the resource's fields (spreading or `JSON.stringify` drops it).
    */
-  readonly version?: string;
+  readonly version?: string | undefined;
 }
 
 /** The camelCase parameters an operation requires. */

@@ -39,5 +39,9 @@ export function workers<Attributes = JsonObject>(
   api: ApiClient,
   workspaceSid: string,
 ): WorkersApi<Attributes> {
-  return collection(api, workerCatalog, inWorkspace(workspaceSid));
+  return collection<typeof workerCatalog, Worker<Attributes>, Attributes>(
+    api,
+    workerCatalog,
+    inWorkspace(workspaceSid),
+  );
 }

@@ -22,7 +22,7 @@ import type { Emulator } from './emulator/types.js';
 /** Options of {@link taskRouterHandlers}. */
 export interface TaskRouterHandlerOptions {
   /** Base URL to intercept; defaults to the emulator's `baseUrl` (TaskRouter's own). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 }
 
 /**

@@ -16,8 +16,8 @@ import {
 export function createFetchAdapter(
   answer: (call: IncomingCall) => OutgoingAnswer,
   fetchAnswer: (call: IncomingCall) => OutgoingAnswer | Promise<OutgoingAnswer> = answer,
-): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const call = plainCall(input, init) ?? (await readRequest(new Request(input, init)));
     const answered = call === null ? answerFor(tooLarge()) : await fetchAnswer(call);
     await afterDelay(answered, init?.signal ?? (input instanceof Request ? input.signal : undefined));
@@ -42,7 +42,7 @@ export function createFetchAdapter(
  * The call described by a URL and a plain `init` (string, URLSearchParams or no body), read
  * without building a Request; undefined when only a Request can interpret the arguments.
  */
-function plainCall(input: RequestInfo | URL, init: RequestInit | undefined): IncomingCall | undefined {
+function plainCall(input: string | URL | Request, init: RequestInit | undefined): IncomingCall | undefined {
   if (input instanceof Request) return undefined;
   const body = init?.body;
   if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof URLSearchParams)) {

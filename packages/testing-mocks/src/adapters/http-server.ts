@@ -16,23 +16,23 @@ import { afterDelay } from './fetch.js';
 /** Where {@link Emulator.listen} binds, and how long it waits for slow clients. */
 export interface ListenOptions {
   /** TCP port; 0 (the default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /** Interface to bind; defaults to `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /**
    * Milliseconds a client has to send a whole request, body included (default 30,000). A request
    * still incomplete then is answered `408` and its connection closed.
    */
-  requestTimeout?: number;
+  requestTimeout?: number | undefined;
   /** Milliseconds a client has to send a request's headers (default 10,000, at most `requestTimeout`). */
-  headersTimeout?: number;
+  headersTimeout?: number | undefined;
   /** Milliseconds an idle keep-alive connection stays open between requests (default 5,000). */
-  keepAliveTimeout?: number;
+  keepAliveTimeout?: number | undefined;
   /**
    * Serve the dashboard at `/__emulator/ui` (default true). The other `/__emulator/` endpoints
    * are always served.
    */
-  ui?: boolean;
+  ui?: boolean | undefined;
 }
 
 /** Default of {@link ListenOptions.requestTimeout}. */

@@ -2,11 +2,11 @@
 export interface TwilioHttpRequest {
   method: string;
   uri: string;
-  username?: string;
-  password?: string;
-  headers?: Record<string, string>;
-  params?: object;
-  data?: object;
+  username?: string | undefined;
+  password?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  params?: object | undefined;
+  data?: object | undefined;
 }
 
 /** The answer the official `twilio` package expects back from its `httpClient`. */
@@ -19,7 +19,7 @@ export interface TwilioHttpResponse {
 /** Options of {@link createTwilioHttpClient}. */
 export interface TwilioHttpClientOptions {
   /** Send requests to this base URL (an emulator's HTTP server) instead of the URI twilio built. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 }
 
 /**

@@ -15,51 +15,51 @@ import type { VirtualClock } from '../domain/clock.js';
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
   /** Account the emulator belongs to (`AC…`); a random one when omitted. */
-  accountSid?: string;
+  accountSid?: string | undefined;
   /** Auth token it accepts; a random one when omitted. */
-  authToken?: string;
+  authToken?: string | undefined;
   /** Base URL of the seeding and inspection helpers' answers; defaults to TaskRouter's own. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** What the virtual clock shows at first; defaults to the real current time. */
-  startTime?: Date;
+  startTime?: Date | undefined;
   /** Accept any Basic credentials instead of only {@link Emulator.credentials}. */
-  acceptAnyCredentials?: boolean;
+  acceptAnyCredentials?: boolean | undefined;
   /**
    * How time passes. `'virtual'`: only {@link VirtualClock.advance} moves it, so timeouts fire
    * exactly when a test says. `'real'`: it follows wall time and timers fire on their own. When
    * left out the clock is virtual until {@link Emulator.listen} starts a server, which switches
    * it to real time.
    */
-  clock?: 'virtual' | 'real';
+  clock?: 'virtual' | 'real' | undefined;
   /**
    * The fetch that delivers event and assignment callbacks; defaults to `globalThis.fetch` at
    * delivery time. Pass a function to capture callbacks in tests and answer them.
    */
-  callbackFetch?: typeof globalThis.fetch;
+  callbackFetch?: typeof globalThis.fetch | undefined;
   /** Failures to inject on purpose, such as `429` answers to test a client's retries. */
-  faults?: EmulatorFaults;
+  faults?: EmulatorFaults | undefined;
   /**
    * API keys the emulator knows: REST accepts Basic auth with a key's SID and secret, and the
    * event bridge verifies access tokens signed with them. One random key when omitted.
    */
-  apiKeys?: readonly EmulatorApiKey[];
+  apiKeys?: readonly EmulatorApiKey[] | undefined;
   /** Timing of the worker SDK's event bridge that {@link Emulator.listen} serves. */
-  eventBridge?: EventBridgeOptions;
+  eventBridge?: EventBridgeOptions | undefined;
   /**
    * State to start from, made by {@link Emulator.snapshot}: every resource, event and pending
    * timer, and the clock's time (`startTime` is ignored). The account SID is the snapshot's; a
    * different `accountSid` is refused. Throws `EmulatorSnapshotError` for a snapshot of another
    * version or a damaged one.
    */
-  snapshot?: EmulatorSnapshot;
+  snapshot?: EmulatorSnapshot | undefined;
   /**
    * Milliseconds any callback has to answer before it counts as failed (recorded with its error
    * in {@link Emulator.callbacks}). By default TaskRouter's own limits: 5,000 for assignment
    * callbacks, 15,000 for event callbacks.
    */
-  callbackTimeoutMs?: number;
+  callbackTimeoutMs?: number | undefined;
   /** How many entries {@link Emulator.calls} and {@link Emulator.callbacks} keep (the latest); 10,000 by default. */
-  logLimit?: number;
+  logLimit?: number | undefined;
 }
 
 /**
@@ -192,7 +192,7 @@ export interface Emulator {
    * `@taskrouter/core`'s `DIRECT_SEND`, so a core client given this fetch sends without building a
    * `Request` or reading body streams.
    */
-  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** Base URL of answers built without a request (seeding, inspection). */
   readonly baseUrl: string;
   /** Credentials the emulator accepts. */

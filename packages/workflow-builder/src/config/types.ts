@@ -3,27 +3,27 @@
  */
 export interface WorkflowTargetJSON {
   /** TaskQueue SID (`WQ…`). Required on a filter's first target; later targets inherit it. */
-  queue?: string;
+  queue?: string | undefined;
   /** Worker selector evaluated per worker; every key is prefixed with `task.` or `worker.`. */
-  expression?: string;
+  expression?: string | undefined;
   /** Task priority while in this step; when absent the task keeps its current priority. */
-  priority?: number;
+  priority?: number | undefined;
   /** Seconds (cumulative over the filter's targets) before the task moves to the next step. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Worker ordering, e.g. `worker.level DESC, worker.english ASC`. */
-  order_by?: string;
+  order_by?: string | undefined;
   /** Skip this step on entry when true; reads `workers.available`, `workers.unavailable`, `workers.<ActivitySid>`. */
-  skip_if?: string;
+  skip_if?: string | undefined;
   /** Reference to the task attribute holding the only eligible worker's SID, e.g. `task.agent_sid`. */
-  known_worker_sid?: string;
+  known_worker_sid?: string | undefined;
   /** Reference to the task attribute holding the only eligible worker's friendly name. */
-  known_worker_friendly_name?: string;
+  known_worker_friendly_name?: string | undefined;
 }
 
 /** One filter (a "rule"): tasks whose attributes satisfy `expression` go through `targets` in order. */
 export interface WorkflowFilterJSON {
   /** Display name of the filter. */
-  filter_friendly_name?: string;
+  filter_friendly_name?: string | undefined;
   /** Condition over the task's attributes (no prefix). */
   expression: string;
   /** The ordered routing steps (at least one). */
@@ -70,13 +70,13 @@ export type KnownWorkerOptions =
 /** The options of a `default_filter` target besides its queue (a default target has no timeout). */
 export type DefaultTargetOptions = {
   /** Worker selector; every key prefixed with `task.` or `worker.`. */
-  readonly expression?: string;
+  readonly expression?: string | undefined;
   /** Task priority while in this step (0 to 2,147,483,647). */
-  readonly priority?: number;
+  readonly priority?: number | undefined;
   /** Worker ordering, as written (`worker.level DESC`) or as clauses. */
-  readonly orderBy?: string | readonly OrderByClause[];
+  readonly orderBy?: string | readonly OrderByClause[] | undefined;
   /** Condition over `workers.*` counts that skips this step on entry. */
-  readonly skipIf?: string;
+  readonly skipIf?: string | undefined;
 } & KnownWorkerOptions;
 
 /** Every option of a filter's target except its queue, in camelCase. */

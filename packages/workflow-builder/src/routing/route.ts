@@ -93,9 +93,9 @@ export interface ConditionTrace {
   /** Whether it held. */
   readonly result: boolean;
   /** For a comparison: the values of its left and right operands. */
-  readonly values?: readonly [left: unknown, right: unknown];
+  readonly values?: readonly [left: unknown, right: unknown] | undefined;
   /** For an `AND`/`OR` group: how each member evaluated (all are evaluated, for a complete picture). */
-  readonly operands?: readonly ConditionTrace[];
+  readonly operands?: readonly ConditionTrace[] | undefined;
 }
 
 /** Why one filter did or did not take the task. */
