@@ -481,3 +481,63 @@ describe('receiveWebhook', () => {
     expect((await receiveWebhook({ ...fromText, method: 'PUT' }, { authToken: AUTH_TOKEN })).ok).toBe(false);
   });
 });
+
+describe('event types', () => {
+  test('every event type TaskRouter documents is known, and its kind carries its fields', () => {
+    const documented = [
+      ...['activity.created', 'activity.updated', 'activity.deleted'],
+      ...['reservation.created', 'reservation.accepted', 'reservation.rejected', 'reservation.timeout'],
+      ...['reservation.canceled', 'reservation.rescinded', 'reservation.completed', 'reservation.failed'],
+      ...[
+        'reservation.wrapup',
+        'task.created',
+        'task.updated',
+        'task.canceled',
+        'task.wrapup',
+        'task.completed',
+      ],
+      ...['task.deleted', 'task.system-deleted', 'task.transfer-initiated', 'task.transfer-attempt-failed'],
+      ...['task.transfer-failed', 'task.transfer-canceled', 'task.transfer-completed'],
+      ...['task-channel.created', 'task-channel.updated', 'task-channel.deleted', 'task-queue.created'],
+      ...['task-queue.deleted', 'task-queue.entered', 'task-queue.timeout', 'task-queue.moved'],
+      ...[
+        'task-queue.expression.updated',
+        'worker.created',
+        'worker.activity.update',
+        'worker.attributes.update',
+      ],
+      ...[
+        'worker.capacity.update',
+        'worker.channel.availability.update',
+        'worker.deleted',
+        'workflow.created',
+      ],
+      ...['workflow.updated', 'workflow.deleted', 'workflow.target-matched', 'workflow.entered'],
+      ...[
+        'workflow.timeout',
+        'workflow.skipped',
+        'workspace.created',
+        'workspace.updated',
+        'workspace.deleted',
+      ],
+    ];
+    const every = {
+      AccountSid: 'AC1',
+      WorkspaceSid: 'WS1',
+      Timestamp: '1',
+      ReservationSid: 'WR1',
+      TaskSid: 'WT1',
+      WorkerSid: 'WK1',
+      TaskChannelSid: 'TC1',
+      TaskQueueSid: 'WQ1',
+      WorkflowSid: 'WW1',
+    };
+    for (const EventType of documented) {
+      expect(parseEventCallback({ ...every, EventType }), EventType).toMatchObject({
+        known: true,
+        eventType: EventType,
+      });
+    }
+    expect(documented).toHaveLength(49);
+  });
+});
