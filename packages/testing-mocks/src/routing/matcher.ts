@@ -13,7 +13,6 @@ import {
   isRoutable,
   lifoOrder,
   MAX_ASSIGNMENT_COUNT,
-  NO_ATTRIBUTES,
   NO_OFFERS,
   type QueueState,
   type RoutingContext,
@@ -21,6 +20,7 @@ import {
   type WorkerState,
 } from './routing-state.js';
 import { SortedBag } from './sorted-bag.js';
+import { selectsByWorkerOnly, targetTakes } from './target-evaluations.js';
 import type { WorkerIndex } from './worker-index.js';
 
 /** Matches tasks with workers and makes the reservations. */
@@ -123,14 +123,20 @@ export class Matcher {
   /** Up to `wanted` workers for the task: eligible, in order_by order or longest idle first. */
   private chooseWorkers(state: TaskState, queue: QueueState, wanted: number): WorkerState[] {
     const channelSid = state.record.taskChannelSid;
-    const bag = this.index.readyBag(queue, channelSid);
     const eligible = (worker: WorkerState) =>
       this.index.isReady(worker, channelSid) && this.accepts(state, worker);
     const knownWorker = state.target?.knownWorker;
     if (knownWorker) {
       const worker = this.knownWorkerOf(state);
-      return worker?.readyIn.has(bag) && eligible(worker) ? [worker] : [];
+      return worker?.readyIn.has(this.index.readyBag(queue, channelSid)) && eligible(worker) ? [worker] : [];
     }
+    // A worker-only expression has its own index of the ready workers it selects, so a task whose
+    // expression selects nobody costs the same with 100 workers as with 10,000.
+    const expression = state.target?.expression;
+    const bag =
+      expression !== undefined && selectsByWorkerOnly(expression)
+        ? this.index.selectedBag(queue, channelSid, expression)
+        : this.index.readyBag(queue, channelSid);
     const orderBy = state.target?.orderBy ?? [];
     const chosen: WorkerState[] = [];
     bag.scan((worker) => {
@@ -148,10 +154,7 @@ export class Matcher {
     if (target.knownWorker && this.knownWorkerOf(state) !== worker) return false;
     return (
       target.expression === undefined ||
-      target.expression(NO_ATTRIBUTES, {
-        task: state.record.attributesValue,
-        worker: this.index.view(worker),
-      })
+      targetTakes(target.expression, state.record.attributesValue, this.index.view(worker))
     );
   }
 

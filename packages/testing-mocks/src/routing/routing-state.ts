@@ -2,7 +2,7 @@
  * What the parts of a workspace's router share: the routing state of tasks, workers and queues,
  * the orders routing sorts them in, and the sets of what changed since routing last settled.
  */
-import type { CompiledTarget, CompiledWorkflow } from '@taskrouter/workflow-builder';
+import type { CompiledExpression, CompiledTarget, CompiledWorkflow } from '@taskrouter/workflow-builder';
 import type { ScheduledTimer, TimerJob } from '../domain/clock.js';
 import type { EventSource } from '../domain/event-log.js';
 import type {
@@ -74,6 +74,11 @@ export interface QueueState {
   taskOrder: 'FIFO' | 'LIFO';
   /** Task channel SID → members ready for a task of that channel. Built on first use. */
   readonly ready: Map<string, SortedBag<WorkerState>>;
+  /**
+   * Task channel SID → worker-only target expression → the ready members it selects, least
+   * recently used first. Built on first use.
+   */
+  readonly selections: Map<string, Map<CompiledExpression, SortedBag<WorkerState>>>;
   /** Task channel SID → tasks waiting for more reservations. */
   readonly waiting: Map<string, SortedBag<TaskState>>;
 }

@@ -12,7 +12,7 @@ export class SortedBag<T> {
   private count = 0;
 
   /** @param compare - a total order; items that compare equal keep insertion order */
-  constructor(private readonly compare: (a: T, b: T) => number) {}
+  constructor(readonly compare: (a: T, b: T) => number) {}
 
   get size(): number {
     return this.count;

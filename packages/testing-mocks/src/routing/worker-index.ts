@@ -3,17 +3,22 @@
  * (`target_workers`), and per queue and task channel the members ready for one more task, longest
  * idle first (or by idle time on the channel, for ChannelOptimizedRouting).
  */
-import { listExpressionKeys } from '@taskrouter/workflow-builder';
+import { type CompiledExpression, listExpressionKeys } from '@taskrouter/workflow-builder';
 import type { ReservationRecord, StateChange } from '../domain/state.js';
 import { isQueueMember, workerScopes } from '../domain/workers.js';
 import {
   byIdleTime,
   idleOn,
+  NO_ATTRIBUTES,
   type QueueState,
   type RoutingContext,
   type WorkerState,
 } from './routing-state.js';
 import { SortedBag } from './sorted-bag.js';
+import { targetTakes } from './target-evaluations.js';
+
+/** Worker-only expressions with a ready index per (queue, task channel); the least recently used go first. */
+const MAX_SELECTIONS = 16;
 
 /** Routing state of a workspace's workers and queues, kept in step with their records. */
 export class WorkerIndex {
@@ -69,7 +74,11 @@ export class WorkerIndex {
     for (const queue of worker.queues) {
       for (const [channelSid, bag] of queue.ready) {
         const ready = this.isReady(worker, channelSid);
-        if (ready === worker.readyIn.has(bag)) continue;
+        if (ready === worker.readyIn.has(bag)) {
+          // New attributes may change what the selections think of a worker that stays ready.
+          if (ready && membershipChanged) this.reselect(queue, channelSid, worker);
+          continue;
+        }
         if (ready) {
           bag.add(worker);
           worker.readyIn.add(bag);
@@ -77,7 +86,35 @@ export class WorkerIndex {
           bag.delete(worker);
           worker.readyIn.delete(bag);
         }
+        this.reselect(queue, channelSid, worker);
       }
+    }
+  }
+
+  /** Puts a worker in, or takes it out of, the selections of its ready bag for the channel. */
+  private reselect(queue: QueueState, channelSid: string, worker: WorkerState): void {
+    const selections = queue.selections.get(channelSid);
+    if (!selections) return;
+    const ready = worker.readyIn.has(queue.ready.get(channelSid)!);
+    for (const [expression, bag] of selections) {
+      const selected = ready && targetTakes(expression, NO_ATTRIBUTES, this.view(worker));
+      if (selected === worker.readyIn.has(bag)) continue;
+      if (selected) {
+        bag.add(worker);
+        worker.readyIn.add(bag);
+      } else {
+        bag.delete(worker);
+        worker.readyIn.delete(bag);
+      }
+    }
+  }
+
+  /** The ready bags of a queue and their selections, for one task channel or all. */
+  private *bagsOf(queue: QueueState, channelSid?: string): Iterable<SortedBag<WorkerState>> {
+    for (const [channel, bag] of queue.ready)
+      if (channelSid === undefined || channel === channelSid) yield bag;
+    for (const [channel, selections] of queue.selections) {
+      if (channelSid === undefined || channel === channelSid) yield* selections.values();
     }
   }
 
@@ -91,7 +128,7 @@ export class WorkerIndex {
     }
     queue.members.delete(worker);
     worker.queues.delete(queue);
-    for (const bag of queue.ready.values()) {
+    for (const bag of this.bagsOf(queue)) {
       if (worker.readyIn.delete(bag)) bag.delete(worker);
     }
   }
@@ -141,6 +178,7 @@ export class WorkerIndex {
         readsChannels: readsChannels(record.targetWorkers),
         taskOrder: record.taskOrder,
         ready: new Map(),
+        selections: new Map(),
         waiting: new Map(),
       };
       this.queues.set(sid, queue);
@@ -170,6 +208,45 @@ export class WorkerIndex {
   }
 
   /**
+   * The ready members of the queue for the channel that a worker-only target expression selects,
+   * in ready order. Each worker is evaluated once per version, when the selection is built or
+   * when the worker enters the ready bag or changes.
+   */
+  selectedBag(queue: QueueState, channelSid: string, expression: CompiledExpression): SortedBag<WorkerState> {
+    const ready = this.readyBag(queue, channelSid);
+    let selections = queue.selections.get(channelSid);
+    if (!selections) {
+      selections = new Map();
+      queue.selections.set(channelSid, selections);
+    }
+    const bag = selections.get(expression);
+    if (bag) {
+      // Most recently used last.
+      selections.delete(expression);
+      selections.set(expression, bag);
+      return bag;
+    }
+    const selected = new SortedBag(ready.compare);
+    ready.scan((worker) => {
+      if (targetTakes(expression, NO_ATTRIBUTES, this.view(worker))) {
+        selected.add(worker);
+        worker.readyIn.add(selected);
+      }
+      return true;
+    });
+    selections.set(expression, selected);
+    if (selections.size > MAX_SELECTIONS) {
+      const [oldest, dropped] = selections.entries().next().value!;
+      dropped.scan((worker) => {
+        worker.readyIn.delete(dropped);
+        return true;
+      });
+      selections.delete(oldest);
+    }
+    return selected;
+  }
+
+  /**
    * A task channel was created, updated or deleted. Its ready bags are rebuilt when next needed,
    * in the order ChannelOptimizedRouting asks for. A deleted channel's waiting bags (empty: no
    * active task may use it) and idle times go too, so a channel created later under the same
@@ -180,14 +257,14 @@ export class WorkerIndex {
     let readsChannels = false;
     for (const queue of this.queues.values()) {
       readsChannels ||= queue.readsChannels;
-      const bag = queue.ready.get(channelSid);
-      if (bag) {
+      for (const bag of this.bagsOf(queue, channelSid)) {
         bag.scan((worker) => {
           worker.readyIn.delete(bag);
           return true;
         });
-        queue.ready.delete(channelSid);
       }
+      queue.ready.delete(channelSid);
+      queue.selections.delete(channelSid);
       if (action === 'deleted') queue.waiting.delete(channelSid);
     }
     if (action === 'updated') return;
@@ -227,7 +304,7 @@ export class WorkerIndex {
     if (!queue) return;
     for (const worker of queue.members) {
       worker.queues.delete(queue);
-      for (const bag of queue.ready.values()) worker.readyIn.delete(bag);
+      for (const bag of this.bagsOf(queue)) worker.readyIn.delete(bag);
     }
     this.queues.delete(sid);
   }

@@ -11,7 +11,9 @@
  *
  * Cost: ready workers wait in sorted bags per (queue, task channel), longest idle first, and
  * waiting tasks in sorted bags per (queue, task channel) in the queue's order, so a routing
- * decision visits only the candidates it needs instead of every worker or task.
+ * decision visits only the candidates it needs instead of every worker or task. Target expression
+ * results are remembered (`target-evaluations.ts`), and a worker-only expression has a bag of the
+ * ready workers it selects, so an expression that rejects every worker costs nothing per worker.
  */
 import type { ScheduledTimer, TimerJob, TimerSnapshot } from '../domain/clock.js';
 import {

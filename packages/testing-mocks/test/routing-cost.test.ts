@@ -1,0 +1,181 @@
+/**
+ * Routing cost under a target expression that rejects every worker: counted in expression
+ * evaluations, so the bound holds however loaded the machine is. Scanning every task × worker
+ * would evaluate the expression thousands of times per request here.
+ */
+import { MAX_EXPRESSION_LENGTH } from '@taskrouter/workflow-builder';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { targetEvaluations } from '../src/routing/target-evaluations.js';
+import { scenario } from './routing-helpers.js';
+
+const WORKERS = 60;
+const TASKS = 40;
+
+/** A legal expression close to the length limit that no worker of these tests satisfies. */
+function rejectingExpression(prefix = ''): string {
+  const parts: string[] = [];
+  let length = prefix.length;
+  for (let index = 0; length < MAX_EXPRESSION_LENGTH - 200; index++) {
+    const part = `worker.skill == "skill-${index}"`;
+    parts.push(part);
+    length += part.length + 4;
+  }
+  return `${prefix}(${parts.join(' OR ')})`;
+}
+
+/** Evaluations made while `work` runs. */
+async function evaluationsDuring(work: () => Promise<unknown>): Promise<number> {
+  const before = targetEvaluations.count;
+  await work();
+  return targetEvaluations.count - before;
+}
+
+async function hostileWorkspace(expression: string, taskAttributes: (index: number) => object) {
+  const s = await scenario();
+  const queue = await s.queue({ TargetWorkers: '1==1' });
+  const configuration = (targetExpression: string) => ({
+    task_routing: {
+      filters: [{ expression: '1==1', targets: [{ queue: queue.sid, expression: targetExpression }] }],
+    },
+  });
+  const workflow = await s.workflow(configuration(expression));
+  const workers: string[] = [];
+  for (let index = 0; index < WORKERS; index++) {
+    workers.push((await s.worker(`agent ${index}`, { role: 'agent', team: index % 2 ? 'a' : 'b' })).sid);
+  }
+  const tasks: string[] = [];
+  const creation = await evaluationsDuring(async () => {
+    for (let index = 0; index < TASKS; index++)
+      tasks.push((await s.task(workflow.sid, taskAttributes(index))).sid);
+  });
+  return { s, queue, workflow, workers, tasks, creation, configuration };
+}
+
+describe('routing cost with an expression that rejects every worker', () => {
+  beforeEach(() => {
+    targetEvaluations.count = 0;
+  });
+
+  test('a worker-only expression is evaluated once per worker, whatever the number of tasks', async () => {
+    const { s, queue, workflow, workers, tasks, creation, configuration } = await hostileWorkspace(
+      rejectingExpression(),
+      (index) => ({ ticket: index }),
+    );
+    // Without remembering results, creating the tasks alone would evaluate TASKS × WORKERS times.
+    expect(creation).toBeLessThanOrEqual(WORKERS);
+    expect(creation).toBeGreaterThan(0);
+
+    const rename = await evaluationsDuring(() => s.api.post(s.path, { FriendlyName: 'Renamed' }));
+    expect(rename).toBe(0);
+
+    const reorder = await evaluationsDuring(() => s.api.post(s.path, { PrioritizeQueueOrder: 'LIFO' }));
+    expect(reorder).toBeLessThanOrEqual(WORKERS + TASKS);
+
+    const retarget = await evaluationsDuring(() =>
+      s.api.post(`${s.path}/TaskQueues/${queue.sid}`, { TargetWorkers: 'role == "agent"' }),
+    );
+    expect(retarget).toBeLessThanOrEqual(WORKERS + TASKS);
+
+    // A new expression: each worker is evaluated once more, not once per task.
+    const reEvaluate = await evaluationsDuring(() =>
+      s.api.post(`${s.path}/Workflows/${workflow.sid}`, {
+        Configuration: JSON.stringify(configuration(rejectingExpression('worker.role == "nobody" OR '))),
+        ReEvaluateTasks: true,
+      }),
+    );
+    expect(reEvaluate).toBeGreaterThan(0);
+    expect(reEvaluate).toBeLessThanOrEqual(WORKERS + TASKS);
+
+    for (const sid of tasks) expect((await s.fetchTask(sid)).assignment_status).toBe('pending');
+
+    // A worker that comes to match is offered the oldest task at once, and only that worker.
+    const matching = workers[7]!;
+    await s.updateWorker(matching, { Attributes: JSON.stringify({ role: 'agent', skill: 'skill-3' }) });
+    const offers = await s.reservations(tasks[0]!);
+    expect(offers.map((offer) => offer.worker_sid)).toEqual([matching]);
+    for (const sid of tasks.slice(1)) expect(await s.reservations(sid)).toEqual([]);
+  });
+
+  test('a task-dependent expression is evaluated once per worker and distinct task values it reads', async () => {
+    const expression = rejectingExpression('task.team == worker.team AND ');
+    // Every task differs (ticket), but the expression reads only task.team: two groups.
+    const { s, workflow, creation, configuration } = await hostileWorkspace(expression, (index) => ({
+      ticket: index,
+      team: index % 2 ? 'a' : 'b',
+    }));
+    expect(creation).toBeLessThanOrEqual(2 * WORKERS);
+    // The first half of the expression lets half the workers through for each group.
+    expect(creation).toBeGreaterThanOrEqual(WORKERS);
+
+    const reorder = await evaluationsDuring(() => s.api.post(s.path, { PrioritizeQueueOrder: 'LIFO' }));
+    expect(reorder).toBe(0);
+
+    const reEvaluate = await evaluationsDuring(() =>
+      s.api.post(`${s.path}/Workflows/${workflow.sid}`, {
+        Configuration: JSON.stringify(configuration(`worker.role == "x" OR (${expression})`)),
+        ReEvaluateTasks: true,
+      }),
+    );
+    expect(reEvaluate).toBeLessThanOrEqual(2 * WORKERS);
+    expect(reEvaluate).toBeGreaterThan(0);
+  });
+
+  test('expressions reading worker.channel are evaluated afresh, as their figures change without a new version', async () => {
+    const s = await scenario();
+    const queue = await s.queue();
+    const workflow = await s.workflow({
+      task_routing: {
+        default_filter: { queue: queue.sid },
+        filters: [
+          {
+            expression: '1==1',
+            targets: [{ queue: queue.sid, expression: 'worker.channel.default.assigned_tasks == 1' }],
+          },
+        ],
+      },
+    });
+    const alice = await s.worker('Alice');
+    await s.channel(alice.sid, 'default', { Capacity: 2 });
+    const first = await s.task(workflow.sid);
+    // Alice has no assigned task yet: the first task waits.
+    expect(await s.reservations(first.sid)).toEqual([]);
+    const plain = await s.workflow({ task_routing: { default_filter: { queue: queue.sid } } });
+    const other = await s.task(plain.sid);
+    const [offer] = await s.reservations(other.sid);
+    expect(offer?.worker_sid).toBe(alice.sid);
+    await s.answer(other.sid, offer!.sid, { ReservationStatus: 'accepted' });
+    // One assigned task now: the waiting task's expression holds for Alice.
+    const [late] = await s.reservations(first.sid);
+    expect(late?.worker_sid).toBe(alice.sid);
+  });
+});
+
+describe('the ready workers a worker-only expression selects', () => {
+  test('follow attribute and availability changes', async () => {
+    const s = await scenario();
+    const queue = await s.queue();
+    const workflow = await s.workflow({
+      task_routing: {
+        filters: [{ expression: '1==1', targets: [{ queue: queue.sid, expression: 'worker.skill == "x"' }] }],
+      },
+    });
+    const alice = await s.worker('Alice', { skill: 'y' });
+    const bob = await s.worker('Bob', { skill: 'x' });
+    const offeredTo = async () => {
+      const task = await s.task(workflow.sid);
+      const workers = (await s.reservations(task.sid)).map((offer) => offer.worker_sid);
+      await s.updateTask(task.sid, { AssignmentStatus: 'canceled', Reason: 'done' });
+      return workers;
+    };
+    expect(await offeredTo()).toEqual([bob.sid]);
+    await s.updateWorker(alice.sid, { Attributes: JSON.stringify({ skill: 'x' }) });
+    await s.updateWorker(bob.sid, { Attributes: JSON.stringify({ skill: 'z' }) });
+    expect(await offeredTo()).toEqual([alice.sid]);
+    await s.updateWorker(alice.sid, { ActivitySid: s.activities.offline });
+    expect(await offeredTo()).toEqual([]);
+    await s.updateWorker(bob.sid, { Attributes: JSON.stringify({ skill: 'x' }) });
+    await s.updateWorker(alice.sid, { ActivitySid: s.activities.available });
+    // Both match again; Bob's last reservation is older than Alice's, so he is the longest idle.
+    expect(await offeredTo()).toEqual([bob.sid]);
+  });
+});
