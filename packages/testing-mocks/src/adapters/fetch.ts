@@ -60,6 +60,7 @@ function plainCall(input: string | URL | Request, init: RequestInit | undefined)
   return {
     method: (init?.method ?? 'GET').toUpperCase(),
     url: new URL(input),
+    ...(typeof input === 'string' ? { target: input } : {}),
     authorization: header('authorization'),
     ifMatch: header('if-match'),
     contentType:
@@ -76,6 +77,7 @@ function wireCall(request: WireRequest): IncomingCall {
   return {
     method: request.method,
     url: new URL(request.url),
+    target: request.url,
     authorization: headers.authorization ?? null,
     ifMatch: headers['if-match'] ?? null,
     contentType: headers['content-type'] ?? null,

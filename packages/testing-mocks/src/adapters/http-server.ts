@@ -163,27 +163,6 @@ function answerRequest(
   body: string | null,
 ): OutgoingAnswer | Promise<OutgoingAnswer> {
   const host = request.headers.host ?? `${request.socket.localAddress}:${request.socket.localPort}`;
-  // URL parsing would resolve `/Workspaces/../..` silently; a path is never meant to climb.
-  const target = (request.url ?? '/').split('?')[0] ?? '';
-  // URL parsing reads `\` as `/`, which would let `WT1\..\WT2` climb past the dot-segment check.
-  if (BACKSLASH.test(target)) {
-    return answerFor(
-      new EmulatorRequestError(
-        400,
-        20001,
-        `Malformed request target ${request.url}: backslashes are not allowed`,
-      ),
-    );
-  }
-  if (DOT_SEGMENT.test(target)) {
-    return answerFor(
-      new EmulatorRequestError(
-        400,
-        20001,
-        `Malformed request target ${request.url}: '.' and '..' segments are not allowed`,
-      ),
-    );
-  }
   let url: URL;
   try {
     url = new URL(request.url ?? '/', `http://${host}`);
@@ -198,13 +177,10 @@ function answerRequest(
     contentType: request.headers['content-type'] ?? null,
     body,
     sourceIpAddress: request.socket.remoteAddress ?? '',
+    // URL parsing would resolve `/Workspaces/../..` and `\` silently; dispatch refuses them.
+    target: request.url ?? '/',
   });
 }
-
-/** A `.` or `..` path segment, also percent-encoded. */
-const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
-/** A backslash, also percent-encoded. */
-const BACKSLASH = /\\|%5c/i;
 
 /**
  * Answers a request Node's HTTP parser refused (an unknown method, oversized headers…) or gave up

@@ -48,6 +48,11 @@ export interface IncomingCall {
   readonly sourceIpAddress: string;
   /** Already authenticated by other means (the event bridge checks access tokens instead). */
   readonly trusted?: boolean;
+  /**
+   * The request target as the client wrote it, before URL parsing turned `\` into `/` and resolved
+   * `.` and `..` segments; adapters that see it pass it, so such paths are refused too.
+   */
+  readonly target?: string;
 }
 
 /** The answer, before a transport writes it. */
@@ -105,9 +110,37 @@ export interface DispatchHooks {
   readonly log?: (call: LoggedCall) => void;
 }
 
+/** A `.` or `..` path segment, also percent-encoded. */
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+/** A backslash, also percent-encoded. */
+const BACKSLASH = /\\|%5c/i;
+
 /**
- * Answers one call: authentication, routing, override rules (injected rate limits among them),
- * body decoding, the operation, the error mapping.
+ * Refuses a path that could climb: URL parsing reads `\` as `/` and resolves dot segments, so
+ * `Tasks/WT1\..\WT2` would otherwise reach WT2.
+ */
+function checkTarget(call: IncomingCall): void {
+  const written = call.target ?? call.url.pathname;
+  const path = written.split(/[?#]/)[0] ?? '';
+  if (BACKSLASH.test(path)) {
+    throw new EmulatorRequestError(
+      400,
+      20001,
+      `Malformed request target ${written}: backslashes are not allowed`,
+    );
+  }
+  if (DOT_SEGMENT.test(path)) {
+    throw new EmulatorRequestError(
+      400,
+      20001,
+      `Malformed request target ${written}: '.' and '..' segments are not allowed`,
+    );
+  }
+}
+
+/**
+ * Answers one call: path checks, authentication, routing, override rules (injected rate limits
+ * among them), body decoding, the operation, the error mapping.
  */
 export function dispatch(
   store: Store,
@@ -121,6 +154,7 @@ export function dispatch(
   let overridden = false;
   const answer = ((): OutgoingAnswer => {
     try {
+      checkTarget(call);
       if (call.trusted !== true && !isAuthorized(credentials, call.authorization)) {
         throw new EmulatorRequestError(401, 20003, 'Authenticate');
       }
