@@ -1,6 +1,6 @@
 import { DEFAULT_BASE_URL, isSid, operationTable } from '@taskrouter/core';
 import { VirtualClock } from './domain/clock.js';
-import { type CredentialPolicy, dispatch, type IncomingCall } from './rest/dispatch.js';
+import { basicCredentials, type CredentialPolicy, dispatch, type IncomingCall } from './rest/dispatch.js';
 import { faultRules } from './rest/faults.js';
 import { OverrideRules } from './rest/overrides.js';
 import { BoundedLog, callRecord, DEFAULT_LOG_LIMIT, type LoggedCall } from './rest/call-log.js';
@@ -13,15 +13,16 @@ import type { Emulator, EmulatorOptions } from './emulator/types.js';
 import { createFetchAdapter } from './adapters/fetch.js';
 import { attachChangeListeners, attachState } from './emulator/internals.js';
 import { overview, seedDocument } from './emulator/remote.js';
-import { type ControlTarget, createControlHandler } from './adapters/control.js';
+import { type ControlAccount, type ControlTarget, createControlHandler } from './adapters/control.js';
 import {
+  ownAccountSid,
+  readSnapshot,
   restoreSnapshot,
   type SnapshotParts,
-  snapshotAccountSid,
   takeSnapshot,
 } from './emulator/snapshot.js';
 import { createInspector } from './emulator/inspector.js';
-import { OtherAccounts } from './emulator/accounts.js';
+import { type Account, Accounts, clearAccount } from './emulator/accounts.js';
 import { createSeeder } from './emulator/seeder.js';
 import { createWorkerSide } from './emulator/worker-side.js';
 
@@ -39,7 +40,8 @@ import { createWorkerSide } from './emulator/worker-side.js';
  * ```
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const savedAccountSid = options.snapshot === undefined ? undefined : snapshotAccountSid(options.snapshot);
+  const saved = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
+  const savedAccountSid = saved === undefined ? undefined : ownAccountSid(saved);
   if (
     savedAccountSid !== undefined &&
     options.accountSid !== undefined &&
@@ -63,7 +65,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const origin = new URL(baseUrl).origin;
   const clock = new VirtualClock(options.startTime ?? new Date());
   if (options.clock === 'real') clock.followWallTime();
-  const store = new Store(accountSid, clock);
   const logLimit = options.logLimit ?? DEFAULT_LOG_LIMIT;
   if (!Number.isSafeInteger(logLimit) || logLimit < 1) {
     throw new TypeError(`createEmulator: logLimit must be a whole number of at least 1, got ${logLimit}`);
@@ -79,32 +80,36 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
   let callbackFetch = options.callbackFetch;
   const callLog = new BoundedLog<LoggedCall>(logLimit);
-  const callbackLog = new BoundedLog<CallbackRecord>(logLimit);
-  const routeAccount = (accountStore: Store, accountToken: string) => {
-    const accountDeliveries = new CallbackDeliveries(accountStore, {
-      authToken: accountToken,
-      fetchFor: () => callbackFetch ?? globalThis.fetch,
-      ...(callbackTimeoutMs === undefined ? {} : { timeoutMs: callbackTimeoutMs }),
-      record: (callback) => callbackLog.push(callback),
-    });
-    const accountEngine = new RoutingEngine(accountStore, accountDeliveries);
-    accountStore.listener = accountEngine;
-    return { deliveries: accountDeliveries, engine: accountEngine };
+  // Each callback is kept with the account it was sent for, so the remote control shows each
+  // caller its own.
+  const callbackLog = new BoundedLog<{ readonly accountSid: string; readonly callback: CallbackRecord }>(
+    logLimit,
+  );
+  const changeListeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of changeListeners) listener();
   };
-  const { deliveries, engine } = routeAccount(store, authToken);
   // Accepting any credentials, each caller's account SID gets its own state, signed with its token.
-  const otherAccounts = new OtherAccounts(accountSid, (otherSid, otherToken) => {
-    const otherStore = new Store(otherSid, clock);
-    const routed = routeAccount(otherStore, otherToken);
-    return {
-      store: otherStore,
-      reset: () => {
-        routed.engine.reset();
-        otherStore.clear();
-      },
-      idle: () => routed.deliveries.idle(),
-    };
-  });
+  const accounts = new Accounts(
+    accountSid,
+    authToken,
+    options.acceptAnyCredentials ?? false,
+    clock,
+    (sid, token) => {
+      const accountStore = new Store(sid, clock);
+      const accountDeliveries = new CallbackDeliveries(accountStore, {
+        authToken: token,
+        fetchFor: () => callbackFetch ?? globalThis.fetch,
+        ...(callbackTimeoutMs === undefined ? {} : { timeoutMs: callbackTimeoutMs }),
+        record: (callback) => callbackLog.push({ accountSid: sid, callback }),
+      });
+      const accountEngine = new RoutingEngine(accountStore, accountDeliveries);
+      accountStore.listener = accountEngine;
+      accountEngine.eventObservers.add(changed);
+      return { store: accountStore, engine: accountEngine, deliveries: accountDeliveries };
+    },
+  );
+  const { store, engine } = accounts.main;
   const workerSide = createWorkerSide(options, {
     store,
     engine,
@@ -117,24 +122,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     accountSid,
     authToken,
     apiKeys: workerSide.apiKeys,
-    acceptAny: options.acceptAnyCredentials ?? false,
+    acceptAny: accounts.acceptAny,
   };
   const rules = new OverrideRules(faultRules(options.faults));
   const hooks = { rules, log: (entry: LoggedCall) => callLog.push(entry) };
-  const changeListeners = new Set<() => void>();
-  const changed = () => {
-    for (const listener of changeListeners) listener();
-  };
-  engine.eventObservers.add(changed);
   const answer = (call: IncomingCall) => {
-    const target = policy.acceptAny ? otherAccounts.storeFor(call, store) : store;
-    const answered = dispatch(target, policy, call, hooks);
+    const answered = dispatch(accounts.forCaller(call.authorization).store, policy, call, hooks);
     if (changeListeners.size > 0 && call.method !== 'GET' && answered.status < 300) changed();
     return answered;
   };
   const servers = new Set<EmulatorServer>();
-  const parts: SnapshotParts = { store, engine, counter: 0 };
-  if (options.snapshot !== undefined) restoreSnapshot(parts, options.snapshot);
+  const parts: SnapshotParts = { accounts, counter: 0 };
+  if (saved !== undefined) restoreSnapshot(parts, saved);
 
   const fetch = createFetchAdapter(answer, workerSide.route(answer));
   const seed = createSeeder(store, engine, origin, parts);
@@ -151,9 +150,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     snapshot: () => takeSnapshot(parts),
     reset: () => {
       workerSide.reset();
-      engine.reset();
+      accounts.clearAll();
+      // Also the timers scheduled with clock.schedule.
       store.clear();
-      otherAccounts.reset();
       callLog.clear();
       callbackLog.clear();
     },
@@ -169,7 +168,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         .list()
         .filter((entry) => operationId === undefined || entry.operationId === operationId)
         .map(callRecord),
-    callbacks: () => callbackLog.list().map((entry) => ({ ...entry, params: { ...entry.params } })),
+    callbacks: () => callbackLog.list().map(({ callback }) => copyCallback(callback)),
     setCallbackFetch: (fetch) => {
       if (fetch !== undefined && typeof fetch !== 'function') {
         throw new TypeError('emulator.setCallbackFetch(fetch): fetch must be a function or undefined');
@@ -177,7 +176,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       callbackFetch = fetch;
     },
     idle: async () => {
-      await Promise.all([deliveries.idle(), otherAccounts.idle()]);
+      await accounts.idle();
     },
     async listen(listenOptions) {
       if (options.clock === undefined) clock.followWallTime();
@@ -205,30 +204,63 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       await Promise.all([...servers].map((server) => server.close()));
     },
   };
-  const controlTarget: ControlTarget = {
-    credentials: policy,
-    clock,
-    reset: emulator.reset,
+  /** What the remote control does on one account, the caller's. */
+  const controlAccount = (account: Account): ControlAccount => ({
+    sid: account.sid,
+    reset() {
+      if (account === accounts.main) workerSide.reset();
+      clearAccount(account);
+      callLog.drop((entry) => accounts.sidOf(entry.accountSid) === account.sid);
+      callbackLog.drop((entry) => entry.accountSid === account.sid);
+    },
     seed(document) {
       // All or nothing: a document that fails half-way leaves the state as it was.
-      const before = takeSnapshot(parts);
+      const before = readSnapshot(takeSnapshot(parts));
       try {
-        return seedDocument(seed, document);
+        return seedDocument(createSeeder(account.store, account.engine, origin, parts), document);
       } catch (error) {
         restoreSnapshot(parts, before);
         throw error;
       }
     },
-    snapshot: emulator.snapshot,
+    snapshot: () => takeSnapshot(parts, account),
     subscribe(listener) {
-      engine.eventObservers.add(listener);
-      return () => engine.eventObservers.delete(listener);
+      account.engine.eventObservers.add(listener);
+      return () => account.engine.eventObservers.delete(listener);
     },
-    overview: () => ({ clock: { now: clock.now().toISOString() }, ...(overview(emulator) as object) }),
-    logs: { calls: emulator.calls, callbacks: emulator.callbacks },
+    overview: () => ({
+      clock: { now: clock.now().toISOString() },
+      ...(overview(createInspector(account.store, origin)) as object),
+    }),
+    logs: {
+      calls: (operationId) =>
+        emulator.calls(operationId).filter((call) => accounts.sidOf(call.accountSid) === account.sid),
+      callbacks: () =>
+        callbackLog
+          .list()
+          .filter((entry) => entry.accountSid === account.sid)
+          .map(({ callback }) => copyCallback(callback)),
+    },
+  });
+  const controlTarget: ControlTarget = {
+    credentials: policy,
+    clock,
+    account(authorization, chosen) {
+      const account =
+        chosen === null
+          ? accounts.forCaller(authorization)
+          : accounts.ensure(chosen, basicCredentials(authorization)?.password ?? '');
+      return controlAccount(account);
+    },
+    accountSids: () => accounts.all().map((account) => account.sid),
     changed,
   };
   attachState(emulator, store);
   attachChangeListeners(emulator, changeListeners);
   return emulator;
+}
+
+/** A callback record for the caller to keep, its parameters copied. */
+function copyCallback(callback: CallbackRecord): CallbackRecord {
+  return { ...callback, params: { ...callback.params } };
 }

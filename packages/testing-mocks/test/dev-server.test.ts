@@ -198,7 +198,7 @@ describe('taskrouter-mock remote control over HTTP', () => {
   test('GET /__emulator/state is the snapshot; /__emulator/events streams every event as it happens', async () => {
     const { workspaceSid, workflowSid } = await seedEscalation(client, 60);
     const state = await client.control('GET', '/__emulator/state');
-    expect(state.body).toMatchObject({ format: 'taskrouter-emulator-snapshot', version: 1 });
+    expect(state.body).toMatchObject({ format: 'taskrouter-emulator-snapshot', version: 2 });
     expect(JSON.stringify(state.body)).toContain(workspaceSid);
 
     let taskSid = '';
@@ -337,7 +337,7 @@ describe('taskrouter-mock --state-file', () => {
     [
       'of another version',
       JSON.stringify({ format: 'taskrouter-emulator-snapshot', version: 99, state: {} }),
-      'version is 99; this emulator reads version 1 only',
+      'version is 99; this emulator reads versions 1 and 2 only',
     ],
     ['of another kind', JSON.stringify({ hello: 'world' }), "format must be 'taskrouter-emulator-snapshot'"],
   ])(

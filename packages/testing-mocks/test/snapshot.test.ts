@@ -303,7 +303,7 @@ describe('emulator.snapshot() and createEmulator({ snapshot })', () => {
     const workspace = emulator.seed.workspace({ FriendlyName: 'Before', Template: 'FIFO' });
     const snapshot = emulator.snapshot();
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
-    expect(snapshot).toMatchObject({ format: 'taskrouter-emulator-snapshot', version: 1 });
+    expect(snapshot).toMatchObject({ format: 'taskrouter-emulator-snapshot', version: 2 });
     emulator.seed.task(workspace.sid!);
     const copy = createEmulator({ snapshot });
     expect(copy.inspect.tasks(workspace.sid!)).toEqual([]);
@@ -323,16 +323,106 @@ describe('emulator.snapshot() and createEmulator({ snapshot })', () => {
       }
       return 'accepted';
     };
-    expect(refusal({ ...snapshot, version: 2 })).toBe('version');
+    expect(refusal({ ...snapshot, version: 3 })).toBe('version');
     expect(refusal({ ...snapshot, format: 'other' })).toBe('format');
     expect(refusal([])).toBe('snapshot');
     expect(refusal({ ...snapshot, state: { ...snapshot.state, clock: null } })).toBe('state.clock');
-    const store = snapshot.state.store as { workspaces: unknown[] };
-    expect(
-      refusal({ ...snapshot, state: { ...snapshot.state, store: { ...store, workspaces: [{}] } } }),
-    ).toBe('state');
+    const [own] = snapshot.state.accounts as { store: { workspaces: unknown[] } }[];
+    const withAccounts = (accounts: unknown) => ({ ...snapshot, state: { ...snapshot.state, accounts } });
+    expect(refusal(withAccounts([{ ...own, store: { ...own!.store, workspaces: [{}] } }]))).toBe('state');
+    expect(refusal(withAccounts([]))).toBe('state.accounts');
+    expect(refusal(withAccounts([own, { ...own, authToken: 'x' }]))).toBe(
+      'state.accounts[1].store.accountSid',
+    );
+    expect(refusal(withAccounts([{ ...own, routing: null }]))).toBe('state.accounts[0].routing');
     expect(() => createEmulator({ snapshot, accountSid: `AC${'0'.repeat(32)}` })).toThrow(
       /differs from the snapshot's account/,
     );
+  });
+});
+
+describe('several accounts (any-credentials mode)', () => {
+  const accountA = `AC${'a'.repeat(32)}`;
+  const accountB = `AC${'b'.repeat(32)}`;
+  /** A client calling `emulator` as `accountSid`. */
+  const as = (emulator: Emulator, accountSid: string) =>
+    apiClient({ ...emulator, credentials: { accountSid, authToken: `token-of-${accountSid}` } });
+  /** Creates a support task that leaves Tier 1 after 60 s; returns its path. */
+  async function waitingTask(api: Api): Promise<string> {
+    const path = await prepare(api);
+    const workflow = (await api.get(`${path}/Workflows`)).body.workflows[0];
+    const task = await api.post(`${path}/Tasks`, {
+      WorkflowSid: workflow.sid,
+      Attributes: JSON.stringify({ type: 'support' }),
+    });
+    return `${path}/Tasks/${task.body.sid}`;
+  }
+  const queueName = async (api: Api, taskPath: string) => {
+    const task = (await api.get(taskPath)).body;
+    const queue = await api.get(`${taskPath.split('/Tasks/')[0]}/TaskQueues/${task.task_queue_sid}`);
+    return queue.body.friendly_name;
+  };
+
+  test("advancing the one clock fires every account's timers, the emulator's own included", async () => {
+    const emulator = createEmulator({
+      acceptAnyCredentials: true,
+      startTime: new Date('2030-01-01T00:00:00Z'),
+    });
+    const own = apiClient(emulator);
+    const [a, b] = [as(emulator, accountA), as(emulator, accountB)];
+    const tasks = [await waitingTask(own), await waitingTask(a), await waitingTask(b)];
+    emulator.clock.advance(60_000);
+    for (const [api, task] of [own, a, b].map((api, i) => [api, tasks[i]!] as const)) {
+      expect(await queueName(api, task)).toBe('Tier 2');
+    }
+  });
+
+  test('a snapshot holds every account with its timers; the restored copy escalates each at the same instant', async () => {
+    const original = createEmulator({
+      acceptAnyCredentials: true,
+      startTime: new Date('2030-01-01T00:00:00Z'),
+    });
+    const taskA = await waitingTask(as(original, accountA));
+    original.clock.advance(20_000);
+    const taskB = await waitingTask(as(original, accountB));
+    const snapshot = JSON.parse(JSON.stringify(original.snapshot()));
+    expect(snapshot.version).toBe(2);
+    expect(
+      snapshot.state.accounts.map((account: { store: { accountSid: string } }) => account.store.accountSid),
+    ).toEqual([original.credentials.accountSid, accountA, accountB]);
+
+    const copy = createEmulator({ acceptAnyCredentials: true, snapshot });
+    const [a, b] = [as(copy, accountA), as(copy, accountB)];
+    expect((await a.get('/v1/Workspaces')).body.workspaces).toHaveLength(1);
+    expect((await b.get(taskB)).status).toBe(200);
+    expect((await a.get(taskB)).status).toBe(404);
+    copy.clock.advance(40_000);
+    expect(await queueName(a, taskA)).toBe('Tier 2');
+    expect(await queueName(b, taskB)).toBe('Tier 1');
+    copy.clock.advance(20_000);
+    expect(await queueName(b, taskB)).toBe('Tier 2');
+    const timeouts = (await b.get(`${taskB.split('/Tasks/')[0]}/Events`, { EventType: 'task-queue.timeout' }))
+      .body.events;
+    expect(timeouts.map((event: { event_date: string }) => event.event_date)).toEqual([
+      '2030-01-01T00:01:20Z',
+    ]);
+  });
+
+  test('a version 1 snapshot (one account) is still restored', async () => {
+    const original = createEmulator({ startTime: new Date('2030-01-01T00:00:00Z') });
+    const task = await waitingTask(apiClient(original));
+    const { state } = original.snapshot();
+    const [own] = state.accounts as { store: unknown; routing: unknown }[];
+    const older = {
+      format: 'taskrouter-emulator-snapshot' as const,
+      version: 1 as const,
+      takenAt: '2030-01-01T00:00:00.000Z',
+      state: { store: own!.store, routing: own!.routing, clock: state.clock, counter: state.counter },
+    };
+    const copy = createEmulator({ authToken: original.credentials.authToken, snapshot: older });
+    expect(copy.credentials.accountSid).toBe(original.credentials.accountSid);
+    expect(copy.snapshot().state).toEqual(state);
+    copy.clock.advance(60_000);
+    expect(await queueName(apiClient(copy), task)).toBe('Tier 2');
   });
 });

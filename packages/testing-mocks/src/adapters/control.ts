@@ -2,12 +2,14 @@
  * Remote control of an emulator served over HTTP, under `/__emulator/` on the same port as the
  * API: the clock, reset, seeding, the state as a snapshot, the request and callback logs, a
  * server-sent stream of every event, and the dashboard. Authenticated like the API (Basic, the
- * emulator's credentials); JSON in and out; errors shaped as TaskRouter's.
+ * emulator's credentials); JSON in and out; errors shaped as TaskRouter's. Each request acts on
+ * one account, picked as the API picks it (the caller's account SID when any credentials are
+ * accepted); the clock is the one of every account.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type OperationId, operationTable } from '@taskrouter/core';
+import { isSid, type OperationId, operationTable } from '@taskrouter/core';
 import type { VirtualClock } from '../domain/clock.js';
 import { EmulatorRequestError, invalidParameter, missingParameter, notFound } from '../domain/errors.js';
 import type { EventRecord, WorkspaceState } from '../domain/state.js';
@@ -20,20 +22,34 @@ export const CONTROL_PREFIX = '/__emulator/';
 /** What the control endpoints act on; the emulator provides it. */
 export interface ControlTarget {
   readonly credentials: CredentialPolicy;
+  /** The one clock of every account. */
   readonly clock: VirtualClock;
+  /**
+   * The account a request acts on: the one the API would pick for its Authorization header, or
+   * `chosen` (the `AccountSid` query parameter, already checked) when given.
+   */
+  account(authorization: string | null, chosen: string | null): ControlAccount;
+  /** The SID of every account, the emulator's own first. */
+  accountSids(): string[];
+  /** Told after every change made through these endpoints (not after reads). */
+  changed(): void;
+}
+
+/** What the control endpoints do on one account. */
+export interface ControlAccount {
+  readonly sid: string;
+  /** Forgets the account's workspaces, timers and log entries; other accounts stay. */
   reset(): void;
   /** Creates the resources a seed document describes and returns them as API bodies. */
   seed(document: Record<string, unknown>): unknown;
-  /** The emulator's snapshot. */
+  /** The account's snapshot. */
   snapshot(): unknown;
   /** Calls `listener` with every event recorded from now on; returns the unsubscribe function. */
   subscribe(listener: (workspace: WorkspaceState, event: EventRecord) => void): () => void;
   /** What the dashboard shows: every workspace's queues, tasks, workers and workflows. */
-  overview(origin: string): unknown;
+  overview(): unknown;
   /** The request log (all, or one operation's) and the callback log. */
   readonly logs: { calls(operationId?: OperationId): unknown; callbacks(): unknown };
-  /** Told after every change made through these endpoints (not after reads). */
-  changed(): void;
 }
 
 /** Options of the control endpoints. */
@@ -56,10 +72,13 @@ const HEARTBEAT_MS = 15_000;
 
 /** Makes the handler of the control endpoints for one emulator. */
 export function createControlHandler(target: ControlTarget, options: ControlOptions = {}): ControlHandler {
-  const streams = new Set<ServerResponse>();
-  const broadcast = (eventType: string, data: Record<string, unknown>) => {
+  const streams: Streams = new Map();
+  /** Sends a message to the streams of one account, or of every account. */
+  const broadcast = (eventType: string, data: Record<string, unknown>, accountSid?: string) => {
     const frame = `data: ${JSON.stringify({ event_type: eventType, ...data })}\n\n`;
-    for (const stream of streams) stream.write(frame);
+    for (const [stream, streamAccount] of streams) {
+      if (accountSid === undefined || streamAccount === accountSid) stream.write(frame);
+    }
   };
   const clockState = () => ({
     now: new Date(target.clock.nowMs()).toISOString(),
@@ -83,25 +102,30 @@ export function createControlHandler(target: ControlTarget, options: ControlOpti
       },
     },
     reset: {
-      POST: () => {
-        target.reset();
-        broadcast('emulator.reset', clockState());
+      POST: ({ account }) => {
+        account.reset();
+        broadcast('emulator.reset', clockState(), account.sid);
         target.changed();
-        return json(200, { reset: true, clock: clockState() });
+        return json(200, { reset: true, account_sid: account.sid, clock: clockState() });
       },
     },
     seed: {
-      POST: (call) => {
-        const created = target.seed(readJson(call.body, true));
-        broadcast('emulator.seed', {});
+      POST: ({ account, body }) => {
+        const created = account.seed(readJson(body, true));
+        broadcast('emulator.seed', {}, account.sid);
         target.changed();
         return json(201, created);
       },
     },
-    state: { GET: () => json(200, target.snapshot()) },
-    overview: { GET: (call) => json(200, target.overview(call.origin)) },
-    calls: { GET: (call) => json(200, { calls: target.logs.calls(readOperationId(call.query)) }) },
-    callbacks: { GET: () => json(200, { callbacks: target.logs.callbacks() }) },
+    state: { GET: ({ account }) => json(200, account.snapshot()) },
+    accounts: { GET: ({ account }) => json(200, accountList(target, account)) },
+    overview: {
+      GET: ({ account }) => json(200, { ...accountList(target, account), ...(account.overview() as object) }),
+    },
+    calls: {
+      GET: ({ account, query }) => json(200, { calls: account.logs.calls(readOperationId(query)) }),
+    },
+    callbacks: { GET: ({ account }) => json(200, { callbacks: account.logs.callbacks() }) },
     events: { GET: () => undefined },
     ...(ui
       ? {
@@ -134,15 +158,19 @@ export function createControlHandler(target: ControlTarget, options: ControlOpti
           `Method ${method} not allowed on ${url.pathname}; use ${allowed}`,
         );
       }
-      if (name === 'events') {
-        openStream(request, response, url, target, streams);
-        return true;
-      }
       if (name.startsWith('ui')) {
         serveAsset(response, name === 'ui' ? 'index.html' : name.slice(3));
         return true;
       }
-      const answer = handler({ body, origin: url.origin, query: url.searchParams });
+      const account = target.account(
+        request.headers.authorization ?? null,
+        chosenAccount(url.searchParams, target.credentials),
+      );
+      if (name === 'events') {
+        openStream(request, response, url, account, streams);
+        return true;
+      }
+      const answer = handler({ account, body, query: url.searchParams });
       if (answer === undefined) throw notFound(url.pathname);
       send(response, answer);
     } catch (error) {
@@ -154,10 +182,44 @@ export function createControlHandler(target: ControlTarget, options: ControlOpti
 }
 
 interface ControlCall {
+  /** The account the request acts on. */
+  readonly account: ControlAccount;
   readonly body: string | null;
-  /** Scheme, host and port the client called; URLs in answers are built on it. */
-  readonly origin: string;
   readonly query: URLSearchParams;
+}
+
+/** Open event streams, each with the SID of the account it follows. */
+type Streams = Map<ServerResponse, string>;
+
+/**
+ * The `AccountSid` query parameter: another account than the caller's, which the dashboard picks
+ * (an event stream cannot send its own Authorization header). Only when any credentials are
+ * accepted, where any caller may name any account anyway; else only the emulator's own.
+ */
+function chosenAccount(query: URLSearchParams, credentials: CredentialPolicy): string | null {
+  const sid = query.get('AccountSid');
+  if (sid === null) return null;
+  if (!isSid(sid, 'AC')) {
+    throw invalidParameter('AccountSid', `must be AC followed by 32 hex digits, got '${sid}'`);
+  }
+  if (!credentials.acceptAny && sid !== credentials.accountSid) {
+    throw new EmulatorRequestError(
+      403,
+      20403,
+      `AccountSid ${sid} is not this emulator's account; other accounts exist only when any credentials are accepted`,
+      'AccountSid',
+    );
+  }
+  return sid;
+}
+
+/** The account a request acts on and every account there is (the dashboard's picker). */
+function accountList(target: ControlTarget, account: ControlAccount) {
+  const [own] = target.accountSids();
+  return {
+    account_sid: account.sid,
+    accounts: target.accountSids().map((sid) => ({ sid, own: sid === own })),
+  };
 }
 
 /** The `OperationId` query parameter of the request log: an operation of the spec, if given. */
@@ -223,14 +285,15 @@ function readAdvance(body: string | null): number {
  * A server-sent event stream of plain messages (EventSource's `message`): each event as it is
  * recorded (`id:` its SID, `data:` its API body, whose `event_type` says what happened), plus
  * `emulator.clock`, `emulator.reset` and `emulator.seed` messages when those happen through the
- * control endpoints. `?WorkspaceSid=` keeps one workspace's events.
+ * control endpoints. Only the events of one account (the caller's, or `?AccountSid=`'s);
+ * `?WorkspaceSid=` keeps one workspace's events.
  */
 function openStream(
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
-  target: ControlTarget,
-  streams: Set<ServerResponse>,
+  account: ControlAccount,
+  streams: Streams,
 ): void {
   const workspaceSid = url.searchParams.get('WorkspaceSid');
   response.writeHead(200, {
@@ -239,8 +302,8 @@ function openStream(
     Connection: 'keep-alive',
   });
   response.write('retry: 1000\n\n');
-  streams.add(response);
-  const unsubscribe = target.subscribe((workspace, event) => {
+  streams.set(response, account.sid);
+  const unsubscribe = account.subscribe((workspace, event) => {
     if (workspaceSid !== null && workspace.sid !== workspaceSid) return;
     const body = renderEvent(workspace, event, url.origin);
     response.write(`id: ${body.sid}\ndata: ${JSON.stringify(body)}\n\n`);

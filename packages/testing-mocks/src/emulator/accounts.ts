@@ -1,50 +1,112 @@
 /**
- * The accounts an emulator accepting any credentials keeps apart: each caller's account SID gets
- * its own state, so two callers never see each other's workspaces.
+ * The accounts of an emulator. Its own account always exists; accepting any credentials, each
+ * caller's account SID gets its own state too, so two callers never see each other's workspaces.
+ * Every account runs on the emulator's one clock: advancing it fires the timers of all of them.
  */
 import { isSid } from '@taskrouter/core';
+import type { VirtualClock } from '../domain/clock.js';
 import type { Store } from '../domain/state.js';
-import { basicCredentials, type IncomingCall } from '../rest/dispatch.js';
+import type { CallbackDeliveries } from '../routing/callbacks.js';
+import type { RoutingEngine } from '../routing/engine.js';
+import { basicCredentials } from '../rest/dispatch.js';
 
-/** The state of one account, with what it needs to route and deliver callbacks. */
-export interface AccountState {
+/** One account's state, with what routes its tasks and delivers its callbacks. */
+export interface Account {
+  readonly sid: string;
+  /** The token its callbacks are signed with: the emulator's, or the first caller's password. */
+  readonly authToken: string;
   readonly store: Store;
-  reset(): void;
-  idle(): Promise<void>;
+  readonly engine: RoutingEngine;
+  readonly deliveries: CallbackDeliveries;
 }
 
-/** Further accounts, made on first use by `create` (given the caller's account SID and auth token). */
-export class OtherAccounts {
-  private readonly accounts = new Map<string, AccountState>();
+/** Builds an account's store, routing and deliveries on the shared clock. */
+export type AccountFactory = (accountSid: string, authToken: string) => Omit<Account, 'sid' | 'authToken'>;
 
-  constructor(
-    private readonly mainAccountSid: string,
-    private readonly create: (accountSid: string, authToken: string) => AccountState,
-  ) {}
+/** Every account of one emulator, its own first. */
+export class Accounts {
+  readonly main: Account;
+  private readonly others = new Map<string, Account>();
+  /** Each account's own timer runner, which its routing engine installed on the clock. */
+  private readonly runners = new Map<Store, VirtualClock['runJob']>();
 
   /**
-   * The store a call acts on: its caller's own account when the caller names an account SID
-   * other than the emulator's, else `main`.
+   * @param acceptAny - whether callers of other account SIDs get accounts of their own
+   * @param create - builds an account; its routing engine sets the clock's `runJob`
    */
-  storeFor(call: IncomingCall, main: Store): Store {
-    const caller = basicCredentials(call.authorization);
-    if (caller === undefined || caller.user === this.mainAccountSid || !isSid(caller.user, 'AC')) return main;
-    let account = this.accounts.get(caller.user);
+  constructor(
+    mainSid: string,
+    mainToken: string,
+    readonly acceptAny: boolean,
+    private readonly clock: VirtualClock,
+    private readonly create: AccountFactory,
+  ) {
+    this.main = this.build(mainSid, mainToken);
+  }
+
+  /**
+   * The account SID a caller's Basic user name stands for: its own when any credentials are
+   * accepted and it names an account SID, else the emulator's (its own SID, an API key's SID).
+   */
+  sidOf(user: string | null | undefined): string {
+    if (!this.acceptAny || typeof user !== 'string' || !isSid(user, 'AC')) return this.main.sid;
+    return user;
+  }
+
+  /** The account a request with this Authorization header acts on; made on first use. */
+  forCaller(authorization: string | null): Account {
+    const caller = basicCredentials(authorization);
+    return this.ensure(this.sidOf(caller?.user), caller?.password ?? '');
+  }
+
+  /** The account of `sid`, made with `authToken` when it does not exist yet. */
+  ensure(sid: string, authToken: string): Account {
+    if (sid === this.main.sid) return this.main;
+    let account = this.others.get(sid);
     if (account === undefined) {
-      account = this.create(caller.user, caller.password);
-      this.accounts.set(caller.user, account);
+      account = this.build(sid, authToken);
+      this.others.set(sid, account);
     }
-    return account.store;
+    return account;
   }
 
-  /** Forgets every further account. */
-  reset(): void {
-    for (const account of this.accounts.values()) account.reset();
-    this.accounts.clear();
+  /** Every account, the emulator's own first, then the others in the order they were first used. */
+  all(): Account[] {
+    return [this.main, ...this.others.values()];
   }
 
-  /** Waits for every further account's callback deliveries. */
+  /** Empties every account; the accounts stay (an open event stream keeps following its own). */
+  clearAll(): void {
+    for (const account of this.all()) clearAccount(account);
+  }
+
+  /** Waits for every account's callback deliveries. */
   async idle(): Promise<void> {
-    await Promise.all([...this.accounts.values()].map((account) => account.idle()));
+    await Promise.all(this.all().map((account) => account.deliveries.idle()));
   }
+
+  private build(sid: string, authToken: string): Account {
+    const parts = this.create(sid, authToken);
+    // Each routing engine installs its own runner on the clock; the clock is shared, so a job
+    // goes to the runner of the account whose store holds the job's workspace.
+    this.runners.set(parts.store, this.clock.runJob);
+    this.clock.runJob = (job, timer) => {
+      for (const [store, run] of this.runners) {
+        if (store.workspaces.has(job.workspaceSid)) {
+          run(job, timer);
+          return;
+        }
+      }
+    };
+    return { sid, authToken, ...parts };
+  }
+}
+
+/**
+ * Empties one account: its routing stops its own timers; other accounts' timers on the shared
+ * clock stay (unlike `Store.clear`, which drops every timer).
+ */
+export function clearAccount(account: Account): void {
+  account.engine.reset();
+  account.store.workspaces.clear();
 }

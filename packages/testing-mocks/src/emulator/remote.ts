@@ -4,7 +4,7 @@
  */
 import { toMermaid } from '@taskrouter/workflow-builder';
 import { EmulatorRequestError, invalidParameter } from '../domain/errors.js';
-import type { Emulator, EmulatorSeeder, SeedInput, SeedValue } from './types.js';
+import type { EmulatorInspector, EmulatorSeeder, SeedInput, SeedValue } from './types.js';
 
 /** The children a workspace of a seed document may list, in the order they are created. */
 const CHILDREN = [
@@ -117,9 +117,8 @@ function located<T>(at: string, create: () => T): T {
   }
 }
 
-/** What the dashboard shows of each workspace. */
-export function overview(emulator: Emulator): unknown {
-  const { inspect } = emulator;
+/** What the dashboard shows of each workspace of one account. */
+export function overview(inspect: EmulatorInspector): unknown {
   return {
     workspaces: inspect.workspaces().map((workspace) => {
       const sid = workspace.sid!;

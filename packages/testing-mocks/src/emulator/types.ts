@@ -69,8 +69,11 @@ export interface EmulatorOptions {
 export interface EmulatorSnapshot {
   /** Always `'taskrouter-emulator-snapshot'`. */
   readonly format: 'taskrouter-emulator-snapshot';
-  /** The version of the layout of `state`; an emulator restores only its own version. */
-  readonly version: 1;
+  /**
+   * The version of the layout of `state`. `emulator.snapshot()` writes version 2 (every account);
+   * version 1 (the emulator's own account alone) is still restored.
+   */
+  readonly version: 1 | 2;
   /** The emulator's clock time when the snapshot was taken (ISO 8601). */
   readonly takenAt: string;
   /** The state itself. Its layout belongs to `version`: treat it as opaque. */

@@ -55,6 +55,11 @@ export class BoundedLog<Entry> {
     return this.entries.length > this.limit ? this.entries.slice(-this.limit) : [...this.entries];
   }
 
+  /** Drops the entries `dropped` selects, keeping the others in order. */
+  drop(dropped: (entry: Entry) => boolean): void {
+    this.entries = this.entries.filter((entry) => !dropped(entry));
+  }
+
   clear(): void {
     this.entries = [];
   }

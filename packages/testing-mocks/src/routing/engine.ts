@@ -82,11 +82,15 @@ export class RoutingEngine implements ChangeListener {
 
   /**
    * Restores the clock and the routing state of a snapshot whose records are already in the
-   * store (routers are made in the order they were).
+   * store (routers are made in the order they were). `restored`: the clock's timers for
+   * `clock.timers`, when the caller restored a clock that several accounts share.
    */
-  restore(routing: Readonly<Record<string, RouterSnapshot>>, clock: ClockSnapshot): void {
+  restore(
+    routing: Readonly<Record<string, RouterSnapshot>>,
+    clock: ClockSnapshot,
+    restored: readonly ScheduledTimer[] = this.store.clock.restore(clock),
+  ): void {
     this.reset();
-    const restored = this.store.clock.restore(clock);
     const timersBySid = new Map<string, Map<ScheduledTimer, TimerSnapshot>>();
     clock.timers.forEach((saved, index) => {
       const timers = timersBySid.get(saved.job.workspaceSid) ?? new Map<ScheduledTimer, TimerSnapshot>();
