@@ -374,6 +374,168 @@ describe('taskrouter-mock --state-file', () => {
   }, 30_000);
 });
 
+describe('taskrouter-mock accepting any credentials: every account on its own', () => {
+  const callerA = `AC${'a'.repeat(32)}`;
+  const callerB = `AC${'b'.repeat(32)}`;
+  const authA = `Basic ${btoa(`${callerA}:token-a`)}`;
+  const authB = `Basic ${btoa(`${callerB}:token-b`)}`;
+  const folder = mkdtempSync(join(tmpdir(), 'taskrouter-accounts-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  /** Seeds each caller an escalation and a support task waiting in Tier 1. */
+  async function workOfBoth(url: string) {
+    const work = async (auth: string) => {
+      const client = clientOf(url, auth);
+      const seeded = await seedEscalation(client, 60);
+      const task = await client.api('POST', `/v1/Workspaces/${seeded.workspaceSid}/Tasks`, {
+        WorkflowSid: seeded.workflowSid,
+        Attributes: '{"type":"support"}',
+      });
+      expect(task.status).toBe(201);
+      return { client, ...seeded, taskSid: task.body.sid as string };
+    };
+    return { a: await work(authA), b: await work(authB) };
+  }
+  type Work = Awaited<ReturnType<typeof workOfBoth>>['a'];
+  const queueOf = async (work: Work) =>
+    (await work.client.api('GET', `/v1/Workspaces/${work.workspaceSid}/Tasks/${work.taskSid}`)).body
+      .task_queue_sid;
+  const stateOf = async (work: Work) => (await work.client.control('GET', '/__emulator/state')).body;
+
+  test('state, calls, callbacks and events show each caller its own; reset of one leaves the other; advance fires both', async () => {
+    const server = await startCli(['--clock', 'virtual']);
+    try {
+      expect(server.output()).toContain('Accepting any Basic credentials');
+      const { a, b } = await workOfBoth(server.url);
+
+      const stateA = await stateOf(a);
+      expect(
+        stateA.state.accounts.map((account: { store: { accountSid: string } }) => account.store.accountSid),
+      ).toEqual([callerA]);
+      expect(JSON.stringify(stateA)).toContain(a.workspaceSid);
+      expect(JSON.stringify(stateA)).not.toContain(b.workspaceSid);
+      expect(JSON.stringify(await stateOf(b))).not.toContain(a.workspaceSid);
+
+      const callsA = (await a.client.control('GET', '/__emulator/calls')).body.calls;
+      expect(callsA.map((call: { path: string }) => call.path)).toContain(
+        `/v1/Workspaces/${a.workspaceSid}/Tasks`,
+      );
+      expect(callsA.every((call: { accountSid: string }) => call.accountSid === callerA)).toBe(true);
+      const callsB = (await b.client.control('GET', '/__emulator/calls?OperationId=CreateTask')).body.calls;
+      expect(callsB.map((call: { path: string }) => call.path)).toEqual([
+        `/v1/Workspaces/${b.workspaceSid}/Tasks`,
+      ]);
+
+      const accounts = (await a.client.control('GET', '/__emulator/accounts')).body;
+      expect(accounts.account_sid).toBe(callerA);
+      expect(accounts.accounts.map((account: { sid: string }) => account.sid).slice(1)).toEqual([
+        callerA,
+        callerB,
+      ]);
+      expect(accounts.accounts[0].own).toBe(true);
+      // Each caller's callbacks are signed with its own token and listed to it alone.
+      const receiver = createServer((request, response) => {
+        request.resume();
+        request.on('end', () => response.end());
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      try {
+        const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/b-events`;
+        await b.client.api('POST', `/v1/Workspaces/${b.workspaceSid}`, { EventCallbackUrl: callbackUrl });
+        await b.client.api('POST', `/v1/Workspaces/${b.workspaceSid}/Workers`, { FriendlyName: 'Called' });
+        await expect
+          .poll(async () => (await b.client.control('GET', '/__emulator/callbacks')).body.callbacks.at(-1))
+          .toMatchObject({ url: callbackUrl, status: 200, signatureValid: true });
+        expect((await a.client.control('GET', '/__emulator/callbacks')).body.callbacks).toEqual([]);
+      } finally {
+        receiver.close();
+      }
+
+      // The dashboard picks an account with ?AccountSid= (an event stream cannot send its own header).
+      const picked = await a.client.control('GET', `/__emulator/overview?AccountSid=${callerB}`);
+      expect(picked.body.account_sid).toBe(callerB);
+      expect(picked.body.workspaces.map((workspace: { sid: string }) => workspace.sid)).toEqual([
+        b.workspaceSid,
+      ]);
+      const badPick = await a.client.control('GET', '/__emulator/overview?AccountSid=nobody');
+      expect(badPick.body).toMatchObject({ status: 400, details: { parameter: 'AccountSid' } });
+
+      // A's stream carries A's events only, while both accounts' timers fire on the one clock.
+      const events = await readEvents(
+        server.url,
+        (seen) => seen.some((event) => event.event_type === 'task-queue.timeout'),
+        async () => {
+          await b.client.api('POST', `/v1/Workspaces/${b.workspaceSid}/Tasks`, {
+            WorkflowSid: b.workflowSid,
+            Attributes: '{"type":"support"}',
+          });
+          await b.client.control('POST', '/__emulator/clock/advance', { seconds: 60 });
+        },
+        '',
+        authA,
+      );
+      const recorded = events.filter((event) => event.sid !== undefined);
+      expect(recorded.length).toBeGreaterThan(0);
+      expect(recorded.every((event) => event.workspace_sid === a.workspaceSid)).toBe(true);
+      expect(events.map((event) => event.event_type)).toContain('emulator.clock');
+      expect(await queueOf(a)).toBe(a.tier2);
+      expect(await queueOf(b)).toBe(b.tier2);
+
+      expect((await a.client.control('POST', '/__emulator/reset')).body).toMatchObject({
+        account_sid: callerA,
+      });
+      expect((await a.client.control('GET', '/__emulator/calls')).body.calls).toEqual([]);
+      expect((await a.client.api('GET', '/v1/Workspaces')).body.workspaces).toEqual([]);
+      expect((await b.client.api('GET', '/v1/Workspaces')).body.workspaces).toHaveLength(1);
+      expect(
+        (await b.client.control('GET', '/__emulator/calls?OperationId=CreateTask')).body.calls,
+      ).toHaveLength(2);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 60_000);
+
+  test.each([
+    ['a graceful stop', 'SIGTERM'],
+    ['kill -9', 'SIGKILL'],
+  ] as const)(
+    '--state-file keeps both accounts across %s, timers included',
+    async (_, signal) => {
+      const file = join(folder, `${signal}.json`);
+      const server = await startCli(['--clock', 'virtual', '--state-file', file]);
+      const { a, b } = await workOfBoth(server.url);
+      await a.client.control('POST', '/__emulator/clock/advance', { seconds: 30 });
+      const before = { a: await stateOf(a), b: await stateOf(b) };
+      if (signal === 'SIGKILL') await new Promise((resolve) => setTimeout(resolve, 400));
+      await server.stop(signal);
+
+      const again = await startCli(['--clock', 'virtual', '--state-file', file]);
+      try {
+        const moved = {
+          a: { ...a, client: clientOf(again.url, authA) },
+          b: { ...b, client: clientOf(again.url, authB) },
+        };
+        expect(await stateOf(moved.a)).toEqual(before.a);
+        expect(await stateOf(moved.b)).toEqual(before.b);
+        await moved.a.client.control('POST', '/__emulator/clock/advance', { seconds: 30 });
+        for (const work of [moved.a, moved.b]) {
+          expect(await queueOf(work)).toBe(work.tier2);
+          const timeouts = await work.client.api(
+            'GET',
+            `/v1/Workspaces/${work.workspaceSid}/Events?EventType=task-queue.timeout`,
+          );
+          expect(timeouts.body.events.map((event: { event_date_ms: number }) => event.event_date_ms)).toEqual(
+            [before.a.state.clock.now + 30_000],
+          );
+        }
+      } finally {
+        expect(await again.stop()).toBe(0);
+      }
+    },
+    60_000,
+  );
+});
+
 describe('taskrouter-mock --help', () => {
   test('documents the remote control, --clock, --state-file and the dashboard', async () => {
     const { code, stdout } = await runCli(['--help']);
@@ -384,6 +546,8 @@ describe('taskrouter-mock --help', () => {
       '--no-ui',
       'POST /__emulator/clock/advance',
       'GET  /__emulator/events',
+      'GET  /__emulator/accounts',
+      '?AccountSid=AC…',
       'GET  /__emulator/ui',
     ]) {
       expect(stdout).toContain(text);

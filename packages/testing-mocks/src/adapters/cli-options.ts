@@ -47,24 +47,31 @@ Options:
                         real: time follows the wall clock and timers fire by themselves;
                         virtual: time moves only when told (POST /__emulator/clock/advance)
                         (default real)
-  --state-file <file>   keep the state in this file: loaded at start, written within about
-                        100 ms of every change and on SIGINT/SIGTERM (a file of another version
-                        or that cannot be read stops the command; it is never overwritten)
+  --state-file <file>   keep the state of every account in this file: loaded at start,
+                        written within about 100 ms of every change and on SIGINT/SIGTERM (a
+                        file of another version or that cannot be read stops the command; it
+                        is never overwritten)
   --no-ui               do not serve the dashboard at /__emulator/ui
   -h, --help            show this help
 
 Without an account SID and auth token, any Basic credentials are accepted and access
-tokens are checked for everything but their signature. Without an API key, a random
-one is made and printed. The worker SDK connects with the printed ebServer and wsServer.
+tokens are checked for everything but their signature; each caller's account SID (the
+Basic user name) then has a state of its own. Without an API key, a random one is made
+and printed. The worker SDK connects with the printed ebServer and wsServer.
 
-Remote control, on the same port, with the same Basic credentials, JSON in and out:
+Remote control, on the same port, with the same Basic credentials, JSON in and out. It
+acts on the caller's account (?AccountSid=AC… picks another one when any credentials are
+accepted); the clock is one for every account:
   GET  /__emulator/clock            the time, the clock mode and the pending timers
   POST /__emulator/clock/advance    {"seconds": n}: move time on, firing the timers due
-  POST /__emulator/reset            forget every workspace and timer
+                                    in every account
+  POST /__emulator/reset            forget the account's workspaces and timers
   POST /__emulator/seed             {"workspaces": [{...CreateWorkspace parameters,
                                     "taskQueues": [...], "workers": [...], "workflows": [...],
                                     "tasks": [...]}]}: create resources, all or nothing
-  GET  /__emulator/state            the whole state (the snapshot --state-file keeps)
+  GET  /__emulator/state            the account's state as a snapshot (--state-file keeps
+                                    every account's)
+  GET  /__emulator/accounts         the accounts there are, the emulator's own first
   GET  /__emulator/calls            the requests answered so far (?OperationId=CreateTask: one operation's)
   GET  /__emulator/callbacks        the callbacks sent so far
   GET  /__emulator/events           server-sent events: every event as it happens
