@@ -3,7 +3,9 @@
  * activity and reservations, workflows drawn from their Mermaid flowcharts, the live event stream
  * and a clock control. Reads `/__emulator/overview`, listens to `/__emulator/events` and advances
  * the clock through `/__emulator/clock/advance`; the browser sends the page's Basic credentials
- * along, as the requests are on the same origin.
+ * along, as the requests are on the same origin. It shows one account: the one those credentials
+ * stand for, or the one picked in the account list (sent as `?AccountSid=`, since an event stream
+ * cannot send a header of its own).
  */
 
 interface WaitingTask {
@@ -16,6 +18,8 @@ interface WaitingTask {
 
 interface Overview {
   clock: { now: string };
+  account_sid: string;
+  accounts: { sid: string; own: boolean }[];
   workspaces: {
     sid: string;
     friendly_name: string;
@@ -203,6 +207,31 @@ async function renderOverview(overview: Overview): Promise<void> {
   );
 }
 
+/** The account picked in the list; undefined: the one the page's credentials stand for. */
+let pickedAccount = new URLSearchParams(window.location.search).get('AccountSid') ?? undefined;
+
+/** A control path for the account shown. */
+function forAccount(path: string): string {
+  return pickedAccount === undefined ? path : `${path}?AccountSid=${encodeURIComponent(pickedAccount)}`;
+}
+
+/** Lists the accounts there are, the one shown selected. */
+function renderAccounts(overview: Overview): void {
+  const list = byId<HTMLSelectElement>('account');
+  const known = [...list.options].map((option) => option.value).join(' ');
+  if (known !== overview.accounts.map((account) => account.sid).join(' ')) {
+    list.replaceChildren(
+      ...overview.accounts.map((account) => {
+        const option = document.createElement('option');
+        option.value = account.sid;
+        option.textContent = account.own ? `${account.sid} (emulator's own)` : account.sid;
+        return option;
+      }),
+    );
+  }
+  list.value = overview.account_sid;
+}
+
 async function refreshClock(): Promise<void> {
   const clock = await request<{ now: string; mode: string }>('/__emulator/clock');
   byId('clock').textContent = clock.now.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
@@ -218,7 +247,13 @@ function refresh(): void {
     refreshAgain = true;
     return;
   }
-  refreshing = Promise.all([request<Overview>('/__emulator/overview').then(renderOverview), refreshClock()])
+  refreshing = Promise.all([
+    request<Overview>(forAccount('/__emulator/overview')).then((overview) => {
+      renderAccounts(overview);
+      return renderOverview(overview);
+    }),
+    refreshClock(),
+  ])
     .then(() => undefined)
     .catch((error: unknown) => {
       byId('workspaces').replaceChildren(element('p', { text: `Cannot load the state: ${String(error)}` }));
@@ -247,20 +282,37 @@ function showEvent(event: StreamedEvent): void {
   while (list.childElementCount > MAX_EVENTS) list.lastElementChild?.remove();
 }
 
+let stream: EventSource | undefined;
+
+/** Follows the event stream of the account shown (again, after another one is picked). */
 function listen(): void {
-  const stream = new EventSource('/__emulator/events');
+  stream?.close();
+  byId('events').replaceChildren();
+  const events = new EventSource(forAccount('/__emulator/events'));
+  stream = events;
   const state = byId('stream-state');
-  stream.onopen = () => {
+  state.textContent = 'connecting';
+  events.onopen = () => {
     state.textContent = 'live';
   };
-  stream.onerror = () => {
+  events.onerror = () => {
     state.textContent = 'reconnecting';
   };
-  stream.onmessage = (message: MessageEvent<string>) => {
+  events.onmessage = (message: MessageEvent<string>) => {
     showEvent(JSON.parse(message.data) as StreamedEvent);
     refresh();
   };
 }
+
+byId<HTMLSelectElement>('account').addEventListener('change', (change) => {
+  pickedAccount = (change.target as HTMLSelectElement).value;
+  // The address keeps the pick, so a reload shows the same account.
+  const address = new URL(window.location.href);
+  address.searchParams.set('AccountSid', pickedAccount);
+  window.history.replaceState(null, '', address);
+  listen();
+  refresh();
+});
 
 byId<HTMLFormElement>('advance-form').addEventListener('submit', (submit) => {
   submit.preventDefault();

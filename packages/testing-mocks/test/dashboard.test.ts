@@ -97,3 +97,72 @@ describeWithBrowser('the dashboard at /__emulator/ui', () => {
     }
   }, 60_000);
 });
+
+describeWithBrowser('the dashboard of the command accepting any credentials (its default)', () => {
+  const callerA = `AC${'a'.repeat(32)}`;
+  const callerB = `AC${'b'.repeat(32)}`;
+  let server: Awaited<ReturnType<typeof startCli>>;
+
+  beforeAll(async () => {
+    server = await startCli(['--clock', 'virtual']);
+  }, 30_000);
+  afterAll(async () => {
+    expect(await server?.stop()).toBe(0);
+  });
+
+  test("lists the accounts; picking the second shows its workspace, its task and its live events, not the first's", async () => {
+    const work = async (accountSid: string) => {
+      const client = clientOf(server.url, `Basic ${btoa(`${accountSid}:any-token`)}`);
+      const seeded = await seedEscalation(client, 120);
+      const task = await client.api('POST', `/v1/Workspaces/${seeded.workspaceSid}/Tasks`, {
+        WorkflowSid: seeded.workflowSid,
+        Attributes: JSON.stringify({ type: 'support' }),
+      });
+      return { client, ...seeded, taskSid: task.body.sid as string };
+    };
+    const a = await work(callerA);
+    const b = await work(callerB);
+
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({
+        httpCredentials: { username: callerA, password: 'whatever' },
+      });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/__emulator/ui`);
+      // The page opens on the account its credentials stand for.
+      await page.locator(`[data-workspace-sid="${a.workspaceSid}"] [data-task-sid="${a.taskSid}"]`).waitFor();
+      expect(await page.inputValue('#account')).toBe(callerA);
+      const options = await page
+        .locator('#account option')
+        .evaluateAll((items) => items.map((item) => (item as HTMLOptionElement).value));
+      expect(options.slice(1)).toEqual([callerA, callerB]);
+
+      await page.selectOption('#account', callerB);
+      await page
+        .locator(`[data-queue-sid="${b.tier1}"] [data-task-sid="${b.taskSid}"]`)
+        .waitFor({ timeout: 5000 });
+      expect(await page.locator(`[data-workspace-sid="${a.workspaceSid}"]`).count()).toBe(0);
+      expect(new URL(page.url()).searchParams.get('AccountSid')).toBe(callerB);
+      await page.locator('#stream-state', { hasText: 'live' }).waitFor();
+
+      // B's stream is live: a task B creates now shows within a second; A's new task does not.
+      await a.client.api('POST', `/v1/Workspaces/${a.workspaceSid}/Tasks`, {
+        WorkflowSid: a.workflowSid,
+        Attributes: JSON.stringify({ type: 'support' }),
+      });
+      const { body: next } = await b.client.api('POST', `/v1/Workspaces/${b.workspaceSid}/Tasks`, {
+        WorkflowSid: b.workflowSid,
+        Attributes: JSON.stringify({ type: 'support' }),
+      });
+      await page
+        .locator(`[data-queue-sid="${b.tier1}"] [data-task-sid="${next.sid}"]`)
+        .waitFor({ timeout: 1000 });
+      const eventTypes = await page.locator('#events [data-event-type]').count();
+      expect(eventTypes).toBeGreaterThan(0);
+      expect(await page.locator(`[data-workspace-sid="${a.workspaceSid}"]`).count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
