@@ -5,7 +5,10 @@
  *   emulator-bench.ts in-process <ms>  API calls per second through `emulator.fetch`, raw and via core
  *   emulator-bench.ts lifecycle <ms>   full task lifecycles per second, 1,000 workers and 10 queues,
  *                                      through `emulator.fetch` and through the core client
- *   emulator-bench.ts routing <ms>     cost per routed task with 100 and with 10,000 workers
+ *   emulator-bench.ts routing <ms>     cost per routed task with 100 and with 10,000 workers, with
+ *                                      a target that accepts every worker and one that rejects all
+ *   emulator-bench.ts hostile          serves 200 available workers, 100 waiting tasks and a 32 KB
+ *                                      target expression that rejects every worker, prints its address
  *   emulator-bench.ts memory <tasks>   heap bytes per idle (pending) task
  *   emulator-bench.ts soak <steps>     the package's invariant soak with 16 clients, seeds 1 to 3
  *
@@ -13,6 +16,7 @@
  */
 import { createTaskRouterClient } from '@taskrouter/core';
 import { createEmulator, type Emulator, runSoak } from '@taskrouter/testing-mocks';
+import { MAX_EXPRESSION_LENGTH } from '@taskrouter/workflow-builder';
 
 const MAX_ITERATIONS = 5_000_000;
 
@@ -59,8 +63,30 @@ function availableActivity(emulator: Emulator, workspaceSid: string): string {
   return activity.sid;
 }
 
-/** A workspace with `queueCount` queues, one filter per queue, and `workerCount` available workers. */
-function routedWorkspace(emulator: Emulator, workerCount: number, queueCount: number) {
+/**
+ * A legal target expression close to the length limit that reads only `worker.` and that no
+ * bench worker satisfies; `variant` makes distinct expressions of the same size.
+ */
+function rejectingExpression(variant: string): string {
+  const parts: string[] = [];
+  for (let length = 2, index = 0; length < MAX_EXPRESSION_LENGTH - 100; index++) {
+    const part = `worker.skill == "${variant}-${index}"`;
+    parts.push(part);
+    length += part.length + 4;
+  }
+  return `(${parts.join(' OR ')})`;
+}
+
+/**
+ * A workspace with `queueCount` queues, one filter per queue, and `workerCount` available workers;
+ * `targetExpression` is set on every target when given.
+ */
+function routedWorkspace(
+  emulator: Emulator,
+  workerCount: number,
+  queueCount: number,
+  targetExpression?: string,
+) {
   const workspace = emulator.seed.workspace({ FriendlyName: 'Bench' });
   const workspaceSid = workspace.sid;
   const available = availableActivity(emulator, workspaceSid);
@@ -83,7 +109,7 @@ function routedWorkspace(emulator: Emulator, workerCount: number, queueCount: nu
       task_routing: {
         filters: queues.map((queue, index) => ({
           expression: `queue == "q${index}"`,
-          targets: [{ queue: queue.sid }],
+          targets: [{ queue: queue.sid, ...(targetExpression ? { expression: targetExpression } : {}) }],
         })),
         default_filter: { queue: queues[0]!.sid },
       },
@@ -207,6 +233,11 @@ async function coreLifecycles(durationMs: number): Promise<number> {
   });
 }
 
+/**
+ * Microseconds per routed task (create, route, cancel) with 100 and 10,000 workers: `us<workers>`
+ * when the target takes any worker of the queue, `rejectingUs<workers>` when a 32 KB target
+ * expression rejects every one (the task is created, left waiting and canceled).
+ */
 async function routing(durationMs: number) {
   const costs: Record<string, number> = {};
   for (const workers of [100, 10_000]) {
@@ -218,6 +249,24 @@ async function routing(durationMs: number) {
       await call('POST', `${path}/Tasks/${taskSid}`, { AssignmentStatus: 'canceled' });
     });
     costs[`us${workers}`] = 1e6 / perSecond;
+  }
+  for (const workers of [100, 10_000]) {
+    const emulator = createEmulator();
+    const call = caller(emulator);
+    const { path, workflowSid } = routedWorkspace(emulator, workers, 10, rejectingExpression('skill'));
+    const waitingTask = async (index: number) => {
+      const task = await call('POST', `${path}/Tasks`, {
+        Attributes: JSON.stringify({ queue: `q${index % 10}` }),
+        WorkflowSid: workflowSid,
+      });
+      const listed = await call('GET', `${path}/Tasks/${task.sid}/Reservations`);
+      if ((listed.reservations as unknown[]).length > 0)
+        throw new Error('a target expression that rejects every worker got a reservation');
+      await call('POST', `${path}/Tasks/${task.sid}`, { AssignmentStatus: 'canceled' });
+    };
+    // The first task of each queue evaluates the expression once per worker; later ones reuse it.
+    for (let index = 0; index < 10; index++) await waitingTask(index);
+    costs[`rejectingUs${workers}`] = 1e6 / (await stepsPerSecond(durationMs, waitingTask));
   }
   return costs;
 }
@@ -285,6 +334,54 @@ async function serve() {
   process.stdin.on('end', () => void emulator.close().then(() => process.exit(0)));
 }
 
+/**
+ * The hostile scenario, served: 200 available workers in one queue, 100 tasks waiting in it, and
+ * a workflow whose only target has a 32 KB expression that rejects every worker.
+ */
+async function hostile() {
+  const emulator = createEmulator();
+  const workspace = emulator.seed.workspace({ FriendlyName: 'Hostile' });
+  const workspaceSid = workspace.sid;
+  const available = availableActivity(emulator, workspaceSid);
+  const queue = emulator.seed.taskQueue(workspaceSid, { FriendlyName: 'Everyone', TargetWorkers: '1==1' });
+  for (let index = 0; index < 200; index++) {
+    emulator.seed.worker(workspaceSid, {
+      FriendlyName: `worker ${index}`,
+      ActivitySid: available,
+      Attributes: { team: `t${index % 4}` },
+    });
+  }
+  const configuration = (expression: string) => ({
+    task_routing: { filters: [{ expression: '1==1', targets: [{ queue: queue.sid, expression }] }] },
+  });
+  const workflow = emulator.seed.workflow(workspaceSid, {
+    FriendlyName: 'Rejects everyone',
+    Configuration: configuration(rejectingExpression('a')),
+  });
+  const tasks = Array.from({ length: 100 }, (_, index) =>
+    emulator.seed.task(workspaceSid, { WorkflowSid: workflow.sid, Attributes: { ticket: index } }),
+  );
+  if (emulator.inspect.reservations(workspaceSid).length > 0)
+    throw new Error('a target expression that rejects every worker got a reservation');
+  const server = await emulator.listen({ port: 0, host: '127.0.0.1' });
+  process.stdout.write(
+    `${JSON.stringify({
+      url: server.url,
+      workspaceSid,
+      queueSid: queue.sid,
+      workflowSid: workflow.sid,
+      taskSid: tasks[0]!.sid,
+      // Two configurations with distinct 32 KB expressions, so each update brings a new one.
+      configurations: ['b', 'c'].map((variant) =>
+        JSON.stringify(configuration(rejectingExpression(variant))),
+      ),
+      authorization: basicAuth(emulator),
+    })}\n`,
+  );
+  process.stdin.resume();
+  process.stdin.on('end', () => void emulator.close().then(() => process.exit(0)));
+}
+
 const [mode, amount] = process.argv.slice(2);
 const size = Number(amount ?? 1000);
 const modes: Record<string, () => Promise<Record<string, number>>> = {
@@ -295,6 +392,7 @@ const modes: Record<string, () => Promise<Record<string, number>>> = {
   soak: () => soak(size),
 };
 if (mode === 'serve') await serve();
+else if (mode === 'hostile') await hostile();
 else {
   const run = mode === undefined ? undefined : modes[mode];
   if (run === undefined) throw new Error(`unknown mode ${mode}; use serve, ${Object.keys(modes).join(', ')}`);

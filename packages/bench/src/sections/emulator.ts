@@ -84,6 +84,100 @@ async function httpRequestsPerSecond(durationMs: number): Promise<number> {
   }
 }
 
+interface HostileEmulator {
+  url: string;
+  workspaceSid: string;
+  queueSid: string;
+  workflowSid: string;
+  taskSid: string;
+  configurations: [string, string];
+  authorization: string;
+}
+
+/** Worst and median latency of one kind of request, in milliseconds. */
+interface Latency {
+  what: string;
+  worstMs: number;
+  medianMs: number;
+}
+
+/**
+ * The hostile scenario over HTTP (the emulator in a child): each request kind `repeats` times,
+ * one request at a time, so a request's latency is how long it held the server.
+ */
+async function hostileLatencies(repeats: number): Promise<{ baseline: Latency; changes: Latency[] }> {
+  const service = await startService<HostileEmulator>([...TS_NODE_ARGS, 'src/emulator-bench.ts', 'hostile']);
+  const { url, workspaceSid, queueSid, workflowSid, taskSid, configurations, authorization } =
+    service.announcement;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const timed = (method: string, path: string, form?: Record<string, string>) =>
+    new Promise<number>((resolve, reject) => {
+      const body = form === undefined ? undefined : new URLSearchParams(form).toString();
+      const headers: Record<string, string> = { authorization };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        headers['content-length'] = String(Buffer.byteLength(body));
+      }
+      const start = performance.now();
+      const req = request(`${url}${path}`, { method, headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(performance.now() - start)
+            : reject(new Error(`${method} ${path} answered ${res.statusCode}`)),
+        );
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const workspace = `/v1/Workspaces/${workspaceSid}`;
+  const kinds: { what: string; send: (round: number) => Promise<number> }[] = [
+    {
+      what: 'workspace rename',
+      send: (round) => timed('POST', workspace, { FriendlyName: `Hostile ${round}` }),
+    },
+    {
+      what: 'PrioritizeQueueOrder change',
+      send: (round) => timed('POST', workspace, { PrioritizeQueueOrder: round % 2 === 0 ? 'LIFO' : 'FIFO' }),
+    },
+    {
+      what: "the queue's TargetWorkers change",
+      send: (round) =>
+        timed('POST', `${workspace}/TaskQueues/${queueSid}`, {
+          TargetWorkers: round % 2 === 0 ? 'team != "none"' : '1==1',
+        }),
+    },
+    {
+      what: "the workflow's target expression change, ReEvaluateTasks",
+      send: (round) =>
+        timed('POST', `${workspace}/Workflows/${workflowSid}`, {
+          Configuration: configurations[round % 2]!,
+          ReEvaluateTasks: 'true',
+        }),
+    },
+    {
+      what: 'ReEvaluateTasks, same configuration',
+      send: () => timed('POST', `${workspace}/Workflows/${workflowSid}`, { ReEvaluateTasks: 'true' }),
+    },
+  ];
+  const measure = async (what: string, send: (round: number) => Promise<number>): Promise<Latency> => {
+    const samples: number[] = [];
+    for (let round = 0; round < repeats; round++) samples.push(await send(round));
+    return { what, worstMs: Math.max(...samples), medianMs: median(samples) };
+  };
+  try {
+    const baseline = await measure('task fetch (baseline)', () =>
+      timed('GET', `${workspace}/Tasks/${taskSid}`),
+    );
+    const changes: Latency[] = [];
+    for (const { what, send } of kinds) changes.push(await measure(what, send));
+    return { baseline, changes };
+  } finally {
+    agent.destroy();
+    await service.stop();
+  }
+}
+
 /** Measures the emulator figures its issues ask for. */
 export async function measureEmulator(
   context: BenchContext,
@@ -100,6 +194,13 @@ export async function measureEmulator(
   const lifecycle = await medianOfRuns('lifecycle', durationMs, rounds);
   context.log('emulator: routing cost by worker count');
   const routing = await medianOfRuns('routing', durationMs, rounds);
+  context.log('emulator: hostile scenario over HTTP');
+  let hostile: Awaited<ReturnType<typeof hostileLatencies>> | { error: string };
+  try {
+    hostile = await hostileLatencies(context.quick ? 4 : 10);
+  } catch (error) {
+    hostile = { error: error instanceof Error ? error.message : String(error) };
+  }
   context.log('emulator: memory per idle task');
   const memory = await medianOfRuns('memory', context.quick ? 5000 : 20_000, rounds);
   context.log('emulator: invariant soak');
@@ -161,6 +262,23 @@ export async function measureEmulator(
       measured: formatRatio(large / small),
       met: large / small <= 2,
     });
+    const rejectingSmall = routing.metrics.rejectingUs100!;
+    const rejectingLarge = routing.metrics.rejectingUs10000!;
+    rows.push([
+      'waiting task (create + route + cancel), 32 KB target rejecting all, 100 workers',
+      `${formatNumber(rejectingSmall, 1, 'µs')} (${formatRatio(rejectingSmall / small)} the accepting one)`,
+      '',
+    ]);
+    rows.push([
+      'waiting task (create + route + cancel), 32 KB target rejecting all, 10,000 workers',
+      `${formatNumber(rejectingLarge, 1, 'µs')} (${formatRatio(rejectingLarge / large)} the accepting one)`,
+      '≤ 2x the 100-worker cost',
+    ]);
+    goals.push({
+      goal: 'routing with a rejecting target, 10,000 workers within 2x of 100',
+      measured: formatRatio(rejectingLarge / rejectingSmall),
+      met: rejectingLarge / rejectingSmall <= 2,
+    });
   } else unavailable('routing cost by worker count', routing.error);
   if ('metrics' in memory) {
     const bytes = memory.metrics.bytesPerTask!;
@@ -186,6 +304,25 @@ export async function measureEmulator(
     goals.push({ goal: soakGoal, measured: soak.error, met: false });
   }
 
+  const hostileRows: string[][] = [];
+  const hostileGoal = 'hostile scenario: no request holds the emulator over 100 ms';
+  if ('changes' in hostile) {
+    const { baseline, changes } = hostile;
+    for (const latency of [baseline, ...changes]) {
+      hostileRows.push([
+        latency.what,
+        formatNumber(latency.worstMs, 1, 'ms'),
+        formatNumber(latency.medianMs, 1, 'ms'),
+        latency === baseline ? '(reference)' : '≤ 100 ms',
+      ]);
+    }
+    const worst = Math.max(...changes.map((latency) => latency.worstMs));
+    goals.push({ goal: hostileGoal, measured: `worst ${formatNumber(worst, 1, 'ms')}`, met: worst <= 100 });
+  } else {
+    hostileRows.push(['hostile scenario', 'not measured', hostile.error, '']);
+    goals.push({ goal: hostileGoal, measured: hostile.error, met: false });
+  }
+
   return {
     goals,
     section: {
@@ -199,8 +336,24 @@ export async function measureEmulator(
         `through the emulator's direct send). Memory: heap growth after garbage collection per pending ` +
         `task created by the seeder. Soak: the package's \`runSoak\` (random valid and invalid operations ` +
         `of 16 interleaved clients, clock advances, paged list walks, invariants checked after every step), ` +
-        `one run per seed.`,
-      tables: [{ columns: ['measurement', 'result', 'target'], rows }],
+        `one run per seed. Routing: tasks created, routed and canceled in a workspace of 10 queues, with ` +
+        `a target that takes any worker of its queue and with a 32 KB target expression that rejects every ` +
+        `worker (the task waits), after one warm-up task per queue. Hostile scenario: the emulator's own ` +
+        `server in a child, one keep-alive client sending one request at a time; each kind ${context.quick ? 4 : 10} ` +
+        `times, alternating two values (two distinct 32 KB expressions for the workflow), against a task ` +
+        `fetch as the reference.`,
+      tables: [
+        { columns: ['measurement', 'result', 'target'], rows },
+        {
+          columns: [
+            'request, 200 available workers, 100 waiting tasks, 32 KB target rejecting all (HTTP)',
+            'worst',
+            'median',
+            'target',
+          ],
+          rows: hostileRows,
+        },
+      ],
       notes,
     },
   };
