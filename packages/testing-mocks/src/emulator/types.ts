@@ -22,7 +22,12 @@ export interface EmulatorOptions {
   baseUrl?: string | undefined;
   /** What the virtual clock shows at first; defaults to the real current time. */
   startTime?: Date | undefined;
-  /** Accept any Basic credentials instead of only {@link Emulator.credentials}. */
+  /**
+   * Accept any Basic credentials instead of only {@link Emulator.credentials}. Each caller's
+   * account SID then gets a state of its own (one clock for all); {@link Emulator.seed},
+   * {@link Emulator.inspect} and the worker SDK's event bridge work on the emulator's own account,
+   * {@link Emulator.snapshot} and {@link Emulator.reset} on every account.
+   */
   acceptAnyCredentials?: boolean | undefined;
   /**
    * How time passes. `'virtual'`: only {@link VirtualClock.advance} moves it, so timeouts fire
@@ -47,8 +52,8 @@ export interface EmulatorOptions {
   eventBridge?: EventBridgeOptions | undefined;
   /**
    * State to start from, made by {@link Emulator.snapshot}: every resource, event and pending
-   * timer, and the clock's time (`startTime` is ignored). The account SID is the snapshot's; a
-   * different `accountSid` is refused. Throws `EmulatorSnapshotError` for a snapshot of another
+   * timer, and the clock's time (`startTime` is ignored), of every account it holds. The account
+   * SID is the snapshot's first account's; a different `accountSid` is refused. Throws `EmulatorSnapshotError` for a snapshot of another
    * version or a damaged one.
    */
   snapshot?: EmulatorSnapshot | undefined;
@@ -218,8 +223,9 @@ export interface Emulator {
   readonly inspect: EmulatorInspector;
   /**
    * The whole state (resources, reservations, events and so statistics history, pending timers,
-   * the clock's time) as JSON-serialisable data; `createEmulator({ snapshot })` restores it
-   * exactly. Callback deliveries in flight and callbacks scheduled with `clock.schedule` are not
+   * the clock's time) of every account (with {@link EmulatorOptions.acceptAnyCredentials}, each
+   * caller's account follows the emulator's own) as JSON-serialisable data;
+   * `createEmulator({ snapshot })` restores it exactly. Callback deliveries in flight and callbacks scheduled with `clock.schedule` are not
    * part of it.
    *
    * @example
