@@ -79,13 +79,7 @@ export class WorkerIndex {
           if (ready && membershipChanged) this.reselect(queue, channelSid, worker);
           continue;
         }
-        if (ready) {
-          bag.add(worker);
-          worker.readyIn.add(bag);
-        } else {
-          bag.delete(worker);
-          worker.readyIn.delete(bag);
-        }
+        place(worker, bag, ready);
         this.reselect(queue, channelSid, worker);
       }
     }
@@ -98,14 +92,7 @@ export class WorkerIndex {
     const ready = worker.readyIn.has(queue.ready.get(channelSid)!);
     for (const [expression, bag] of selections) {
       const selected = ready && targetTakes(expression, NO_ATTRIBUTES, this.view(worker));
-      if (selected === worker.readyIn.has(bag)) continue;
-      if (selected) {
-        bag.add(worker);
-        worker.readyIn.add(bag);
-      } else {
-        bag.delete(worker);
-        worker.readyIn.delete(bag);
-      }
+      if (selected !== worker.readyIn.has(bag)) place(worker, bag, selected);
     }
   }
 
@@ -228,10 +215,7 @@ export class WorkerIndex {
     }
     const selected = new SortedBag(ready.compare);
     ready.scan((worker) => {
-      if (targetTakes(expression, NO_ATTRIBUTES, this.view(worker))) {
-        selected.add(worker);
-        worker.readyIn.add(selected);
-      }
+      if (targetTakes(expression, NO_ATTRIBUTES, this.view(worker))) place(worker, selected, true);
       return true;
     });
     selections.set(expression, selected);
@@ -320,6 +304,17 @@ export class WorkerIndex {
       counts[activitySid] = (counts[activitySid] ?? 0) + 1;
     }
     return counts;
+  }
+}
+
+/** Puts the worker in the bag or takes it out, keeping `readyIn` in step. */
+function place(worker: WorkerState, bag: SortedBag<WorkerState>, inside: boolean): void {
+  if (inside) {
+    bag.add(worker);
+    worker.readyIn.add(bag);
+  } else {
+    bag.delete(worker);
+    worker.readyIn.delete(bag);
   }
 }
 
