@@ -21,7 +21,15 @@ import type {
   ParamsOf,
   Versioned,
 } from './types.js';
-import { fromWire, requireId, requireParams, requiredParamsOf, toWire } from './wire.js';
+import {
+  type Converter,
+  createConverter,
+  fromWire,
+  requireId,
+  requireParams,
+  requiredParamsOf,
+  toWire,
+} from './wire.js';
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
@@ -46,13 +54,13 @@ type DynamicClient = Record<
 >;
 
 /** Sends one request through the core client; non-2xx answers reject with core's typed errors. */
-export async function send(
+export function send(
   api: ApiClient,
   method: Method,
   path: keyof paths,
   call: Call,
-): Promise<{ data: unknown; response: Response }> {
-  const { data, response } = await (api as unknown as DynamicClient)[method](path, {
+): Promise<{ data?: unknown; response: Response }> {
+  return (api as unknown as DynamicClient)[method](path, {
     params: {
       path: call.path,
       query: call.query,
@@ -60,12 +68,11 @@ export async function send(
     },
     body: call.body,
   });
-  return { data, response };
 }
 
 /** Converts a response document and attaches the response's version (ETag), when it has one. */
-export function fromResponse<T>(data: unknown, response: Response): T {
-  const item = fromWire<T & object>(data);
+export function fromResponse<T>(data: unknown, response: Response, convert: Converter = fromWire): T {
+  const item = convert<T & object>(data);
   const etag = response.headers.get('ETag');
   if (etag !== null) Object.defineProperty(item, 'version', { value: etag, enumerable: false });
   return item;
@@ -77,9 +84,10 @@ export async function fetchOne<T>(
   path: keyof paths,
   params: PathParams,
   query?: object,
+  convert: Converter = fromWire,
 ): Promise<T> {
   const { data, response } = await send(api, 'GET', path, { path: params, query: toWire(query) });
-  return fromResponse<T>(data, response);
+  return fromResponse<T>(data, response, convert);
 }
 
 type WirePage = Schemas['list_meta'] extends infer Meta ? { meta: Meta } & Record<string, unknown> : never;
@@ -94,21 +102,21 @@ function pageToken(nextPageUrl: string): string | null {
 }
 
 /** Reads the next page core's paging engine yields, as a {@link Page} whose `next()` continues it. */
-async function readPage<T>(pages: AsyncGenerator<unknown>): Promise<Page<T> | null> {
+async function readPage<T>(pages: AsyncGenerator<unknown>, convert: Converter): Promise<Page<T> | null> {
   const { value, done } = await pages.next();
   if (done) return null;
   const { meta, ...rest } = value as WirePage;
   const nextPageUrl = meta.next_page_url || null;
   let following: Promise<Page<T> | null> | undefined;
   return {
-    items: fromWire<T[]>(rest[meta.key]),
+    items: convert<T[]>(rest[meta.key]),
     page: meta.page,
     pageSize: meta.page_size,
     url: meta.url,
     nextPageUrl,
     nextPageToken: nextPageUrl === null ? null : pageToken(nextPageUrl),
     next() {
-      following ??= nextPageUrl === null ? Promise.resolve(null) : readPage<T>(pages);
+      following ??= nextPageUrl === null ? Promise.resolve(null) : readPage<T>(pages, convert);
       return following;
     },
   };
@@ -123,13 +131,14 @@ export async function listPage<T>(
   path: keyof paths,
   params: PathParams,
   options: PageOptions & object = {},
+  convert: Converter = fromWire,
 ): Promise<Page<T>> {
   const { pageSize, pageToken: token, ...filters } = options;
   const query = { ...toWire(filters), PageToken: token };
   const pages = paginatePages(api, path as ListPath, { params: { path: params, query } } as never, {
     pageSize,
   });
-  return (await readPage<T>(pages)) as Page<T>;
+  return (await readPage<T>(pages, convert)) as Page<T>;
 }
 
 /**
@@ -141,12 +150,13 @@ export function listItems<T>(
   path: keyof paths,
   params: PathParams,
   options: ListOptions & object = {},
+  convert: Converter = fromWire,
 ): ItemIterable<T> {
   const { limit, pageSize, ...filters } = options;
   async function* items(): AsyncGenerator<T> {
     const init = { params: { path: params, query: toWire(filters) } } as never;
     for await (const item of paginate(api, path as ListPath, init, { limit, pageSize }))
-      yield fromWire<T>(item);
+      yield convert<T>(item);
   }
   return {
     [Symbol.asyncIterator]: items,
@@ -332,6 +342,7 @@ export function collection<E extends CatalogEntry, Item, Attributes = JsonObject
     ...scope,
     Sid: requireId(sid, sidPrefix as Parameters<typeof requireId>[1], 'sid'),
   });
+  const convert = converterOf(path);
   const methods: Record<string, unknown> = {};
   const create = operations.create as keyof typeof requiredBodyFields | undefined;
   if (create) {
@@ -339,19 +350,20 @@ export function collection<E extends CatalogEntry, Item, Attributes = JsonObject
     methods.create = async (params?: object) => {
       requireParams(params, required);
       const { data, response } = await send(api, 'POST', path, { path: scope, body: toWire(params) });
-      return fromResponse(data, response);
+      return fromResponse(data, response, convert);
     };
   }
-  if (operations.fetch) methods.get = async (sid: string) => fetchOne(api, instancePath, member(sid));
+  if (operations.fetch)
+    methods.get = async (sid: string) => fetchOne(api, instancePath, member(sid), undefined, convert);
   if (operations.list) {
-    methods.list = (options?: object) => listItems(api, path, scope, options);
-    methods.page = (options?: object) => listPage(api, path, scope, options);
+    methods.list = (options?: object) => listItems(api, path, scope, options, convert);
+    methods.page = (options?: object) => listPage(api, path, scope, options, convert);
   }
   if (operations.update) {
     methods.update = async (sid: string, params?: object, options: ConditionalOptions = {}) => {
       const call = { path: member(sid), body: toWire(params), ifMatch: options.ifMatch };
       const { data, response } = await send(api, 'POST', instancePath, call);
-      return fromResponse(data, response);
+      return fromResponse(data, response, convert);
     };
   }
   if (operations.delete) {
@@ -360,6 +372,18 @@ export function collection<E extends CatalogEntry, Item, Attributes = JsonObject
     };
   }
   return methods as Collection<E, Item, Attributes>;
+}
+
+/** One converter per collection path, shared by every client: its members have one layout. */
+const converters = new Map<string, Converter>();
+
+function converterOf(path: string): Converter {
+  let convert = converters.get(path);
+  if (convert === undefined) {
+    convert = createConverter();
+    converters.set(path, convert);
+  }
+  return convert;
 }
 
 /** Path parameters of a resource inside a workspace, after checking the workspace SID. */

@@ -38,6 +38,8 @@ const SID_PARAMS: ReadonlyMap<string, SidPrefix> = new Map(
 const ROUTING_TARGET_PREFIXES: readonly SidPrefix[] = ['WK', 'WQ', 'WW'];
 
 interface KeyPlan {
+  /** The snake_case name. */
+  readonly key: string;
   /** The camelCase name. */
   readonly name: string;
   /** How {@link fromWire} converts the value. */
@@ -51,6 +53,7 @@ function planFor(key: string): KeyPlan {
   let plan = keyPlans.get(key);
   if (plan === undefined) {
     plan = {
+      key,
       name: key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()),
       kind: DATE_FIELDS.has(key)
         ? 'date'
@@ -66,6 +69,67 @@ function planFor(key: string): KeyPlan {
   return plan;
 }
 
+function convertField({ key, kind }: KeyPlan, field: unknown): unknown {
+  if (kind === 'raw') return field;
+  if (typeof field === 'string') {
+    return kind === 'date' ? parseTimestamp(field) : kind === 'json' ? parseJsonText(key, field) : field;
+  }
+  return fromWire(field);
+}
+
+/** The view of a document; the plans of its keys are added to `seen` when given. */
+function convertObject(source: object, seen?: KeyPlan[]): object {
+  const view: Record<string, unknown> = {};
+  for (const key in source) {
+    const plan = planFor(key);
+    seen?.push(plan);
+    view[plan.name] = convertField(plan, (source as Record<string, unknown>)[key]);
+  }
+  return view;
+}
+
+/** Converts a response document to its camelCase view, as {@link fromWire} does. */
+export type Converter = <T>(value: unknown) => T;
+
+/**
+ * Converts response documents to their camelCase views (see {@link fromWire}), learning the key
+ * order of the top-level documents: members of one collection share it, and a document with exactly
+ * those keys is converted by copying a view that already has them and filling in the values, which
+ * V8 does in under half the time of adding each key to an empty object.
+ */
+export function createConverter(): Converter {
+  let plans: KeyPlan[] = [];
+  let blank: object | undefined;
+  function convertDocument(source: object): object {
+    if (blank !== undefined) {
+      const view: Record<string, unknown> = { ...blank };
+      let index = 0;
+      for (const key in source) {
+        const plan = plans[index];
+        if (key !== plan?.key) {
+          index = -1;
+          break;
+        }
+        view[plan.name] = convertField(plan, (source as Record<string, unknown>)[key]);
+        index += 1;
+      }
+      if (index === plans.length) return view;
+    }
+    // Another layout: learn it.
+    plans = [];
+    const view = convertObject(source, plans);
+    // Made by JSON.parse, the blank view has V8's fast fixed layout, and so have its copies. No key
+    // camelCases to `__proto__`; a name two keys share keeps the first one's place, as in convertObject.
+    blank = JSON.parse(JSON.stringify(Object.fromEntries(plans.map(({ name }) => [name, null]))));
+    return view;
+  }
+  return function convert<T>(value: unknown): T {
+    if (Array.isArray(value)) return value.map(convert) as T;
+    if (value === null || typeof value !== 'object') return value as T;
+    return convertDocument(value) as T;
+  };
+}
+
 /**
  * Converts a snake_case response document to its camelCase view: keys camelCased at every level,
  * timestamps parsed to `Date`, JSON text fields parsed, `links` and `event_data` left untouched.
@@ -73,20 +137,55 @@ function planFor(key: string): KeyPlan {
 export function fromWire<T>(value: unknown): T {
   if (Array.isArray(value)) return value.map(fromWire) as T;
   if (value === null || typeof value !== 'object') return value as T;
-  const view: Record<string, unknown> = {};
-  for (const key in value) {
-    const field = (value as Record<string, unknown>)[key];
-    const { name, kind } = planFor(key);
-    view[name] =
-      kind === 'date' && typeof field === 'string'
-        ? new Date(field)
-        : kind === 'json' && typeof field === 'string'
-          ? parseJsonText(key, field)
-          : kind === 'raw'
-            ? field
-            : fromWire(field);
+  return convertObject(value) as T;
+}
+
+/**
+ * The `Date` of a timestamp, as `new Date(text)` gives it. TaskRouter's own format,
+ * `YYYY-MM-DDTHH:mm:ssZ`, is read here directly in under half the time; anything else goes to
+ * `Date`'s parser.
+ */
+export function parseTimestamp(text: string): Date {
+  if (
+    text.length === 20 &&
+    text.charCodeAt(4) === 45 && // -
+    text.charCodeAt(7) === 45 &&
+    text.charCodeAt(10) === 84 && // T
+    text.charCodeAt(13) === 58 && // :
+    text.charCodeAt(16) === 58 &&
+    text.charCodeAt(19) === 90 // Z
+  ) {
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 7);
+    const day = digitsAt(text, 8, 10);
+    const hour = digitsAt(text, 11, 13);
+    const minute = digitsAt(text, 14, 16);
+    const second = digitsAt(text, 17, 19);
+    // Date.UTC reads years before 100 as 19xx; a day past the 28th may not be in its month.
+    if (
+      year >= 100 &&
+      month >= 1 &&
+      month <= 12 &&
+      day >= 1 &&
+      day <= 28 &&
+      hour <= 23 &&
+      minute <= 59 &&
+      second <= 59
+    )
+      return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   }
-  return view as T;
+  return new Date(text);
+}
+
+/** The number written in decimal digits from `start` to `end`; NaN, which fails every range check, when a character is no digit. */
+function digitsAt(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /** Parses a JSON document the service returned as text; a malformed one is the server's fault. */

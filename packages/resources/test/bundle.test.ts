@@ -8,6 +8,8 @@ const entryPoint = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 
 /** The budget for a create-task app that imports only this package (minified, gzip). */
 const CREATE_TASK_APP_BUDGET = 10 * 1024;
+/** The same app made with the class, which brings every resource: the limit the bench's budgets set. */
+const CLASS_APP_BUDGET = 11_000;
 
 /** Bundles an application the way a user's bundler would, and reports its size and source modules. */
 async function bundle(app: string): Promise<{ gzipBytes: number; modules: string[] }> {
@@ -62,6 +64,6 @@ describe('bundles', () => {
     expect(modules).toEqual(
       expect.arrayContaining(['src/statistics.ts', 'src/reservations.ts', 'src/client.ts']),
     );
-    expect(gzipBytes).toBeLessThan(CREATE_TASK_APP_BUDGET);
+    expect(gzipBytes).toBeLessThan(CLASS_APP_BUDGET);
   });
 });
