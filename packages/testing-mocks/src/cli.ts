@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     observeChanges(emulator, () => writer.changed());
     // A new file exists from the start, so a later failure to write it shows at once.
     if (saved === undefined) writer.flush(true);
+    // A real clock caught up with the time the command was stopped: keep what that fired.
+    else writer.changed();
   }
   const server = await emulator.listen(settings.listen);
   const accepted = settings.emulator.acceptAnyCredentials

@@ -133,7 +133,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   };
   const servers = new Set<EmulatorServer>();
   const parts: SnapshotParts = { accounts, counter: 0 };
-  if (saved !== undefined) restoreSnapshot(parts, saved);
+  if (saved !== undefined) {
+    restoreSnapshot(parts, saved);
+    // Real time went on since the snapshot: the clock catches up with it, and the timers due
+    // meanwhile fire now, each at its own instant.
+    if (options.clock === 'real') clock.advance(Math.max(0, Date.now() - clock.nowMs()));
+  }
 
   const fetch = createFetchAdapter(answer, workerSide.route(answer));
   const seed = createSeeder(store, engine, origin, parts);

@@ -286,8 +286,8 @@ describe('taskrouter-mock --state-file', () => {
     return { server, client, workspaceSid };
   }
 
-  async function restart(file: string) {
-    const server = await startCli([...credentials, '--clock', 'virtual', '--state-file', file]);
+  async function restart(file: string, clock: 'virtual' | 'real' = 'virtual') {
+    const server = await startCli([...credentials, '--clock', clock, '--state-file', file]);
     return { server, client: clientOfServer(server.url) };
   }
 
@@ -327,6 +327,54 @@ describe('taskrouter-mock --state-file', () => {
     const again = await restart(file);
     try {
       expect((await again.client.control('GET', '/__emulator/state')).body).toEqual(before);
+    } finally {
+      expect(await again.server.stop()).toBe(0);
+    }
+  }, 60_000);
+
+  test('with the real clock, a restart catches up with the downtime: timers due meanwhile fire at once, dated when due', async () => {
+    const file = join(folder, 'real-clock.json');
+    const server = await startCli([...credentials, '--clock', 'real', '--state-file', file]);
+    const client = clientOfServer(server.url);
+    const { workspaceSid, workflowSid, tier1, tier2 } = await seedEscalation(client, 3);
+    const task = await client.api('POST', `/v1/Workspaces/${workspaceSid}/Tasks`, {
+      WorkflowSid: workflowSid,
+      Attributes: '{"type":"support"}',
+    });
+    expect(task.body.task_queue_sid).toBe(tier1);
+    const created = await client.api(
+      'GET',
+      `/v1/Workspaces/${workspaceSid}/Events?EventType=task.created&TaskSid=${task.body.sid}`,
+    );
+    const createdMs: number = created.body.events[0].event_date_ms;
+    expect(await server.stop('SIGTERM')).toBe(0);
+    // The escalation was still pending when the command stopped, due 3 s after the task's creation
+    // (give or take the millisecond real time moves between the two records).
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    const [escalation] = (saved.state.clock.timers as { at: number; job: { sid?: string } }[])
+      .filter((timer) => timer.job.sid === task.body.sid)
+      .sort((first, second) => first.at - second.at);
+    expect(Math.abs(escalation!.at - (createdMs + 3000))).toBeLessThan(100);
+
+    // The downtime outlasts the escalation's 3 s.
+    const restartedAt = await new Promise<number>((resolve) => setTimeout(() => resolve(Date.now()), 3500));
+    const again = await restart(file, 'real');
+    try {
+      const restarted = await again.client.api(
+        'GET',
+        `/v1/Workspaces/${workspaceSid}/Tasks/${task.body.sid}`,
+      );
+      // Right after the start, not 3 s later: the timer fired while the clock caught up.
+      expect(restarted.body.task_queue_sid).toBe(tier2);
+      const timeouts = await again.client.api(
+        'GET',
+        `/v1/Workspaces/${workspaceSid}/Events?EventType=task-queue.timeout`,
+      );
+      const [timeout] = timeouts.body.events as { event_date_ms: number }[];
+      expect(timeout?.event_date_ms).toBe(escalation!.at);
+      const clock = (await again.client.control('GET', '/__emulator/clock')).body;
+      expect(clock.mode).toBe('real');
+      expect(clock.now_ms).toBeGreaterThanOrEqual(restartedAt);
     } finally {
       expect(await again.server.stop()).toBe(0);
     }

@@ -52,7 +52,9 @@ export interface EmulatorOptions {
   eventBridge?: EventBridgeOptions | undefined;
   /**
    * State to start from, made by {@link Emulator.snapshot}: every resource, event and pending
-   * timer, and the clock's time (`startTime` is ignored), of every account it holds. The account
+   * timer, and the clock's time (`startTime` is ignored), of every account it holds. With
+   * `clock: 'real'` a clock behind the wall clock then catches up with it at once, firing the
+   * timers due meanwhile, each at its own instant (a server restarted after a while). The account
    * SID is the snapshot's first account's; a different `accountSid` is refused. Throws `EmulatorSnapshotError` for a snapshot of another
    * version or a damaged one.
    */
