@@ -1,29 +1,35 @@
 /**
  * Target expression results, remembered so that routing evaluates an expression at most once per
- * worker version and per distinct set of task values it reads. A long expression that rejects
- * every worker would otherwise be evaluated for every task × worker on each re-scan.
+ * distinct set of values it reads. A long expression that rejects every worker would otherwise be
+ * evaluated for every task × worker on each re-scan.
  *
- * A result depends only on the compiled expression, the task values under `task.` that the
- * expression names, and the worker's view (rebuilt whenever the worker's version changes; see
- * `WorkerIndex.view`). Unprefixed keys read no attributes in a target expression, so they are
- * constants. Expressions that read `worker.channel` are never remembered: those figures change
- * with every reservation, without a new worker version.
+ * A result depends only on the compiled expression and the values its keys read: under `task.`
+ * from the task's attributes, under `worker.` from the worker's view (rebuilt whenever the
+ * worker's version changes; see `WorkerIndex.view`). Unprefixed keys read no attributes in a
+ * target expression, so they are constants. Tasks, and workers, that hold equal values under the
+ * keys an expression reads form one group, evaluated once. Expressions that read `worker.channel`
+ * are never remembered: those figures change with every reservation, without a new worker version.
  */
 import type { CompiledExpression, Expression, KeySegment } from '@taskrouter/workflow-builder';
 import { NO_ATTRIBUTES } from './routing-state.js';
 
-/** Distinct task-value groups remembered per expression before its results are dropped. */
-const MAX_TASK_GROUPS = 4096;
+/** Results remembered per expression and task group before they are dropped. */
+const MAX_RESULTS = 4096;
+
+/** The keys an expression reads under one root, and the group of each object met so far. */
+interface Projection {
+  /** Key paths without the root, each once. */
+  readonly paths: readonly (readonly KeySegment[])[];
+  readonly groupOf: WeakMap<object, string>;
+}
 
 interface ExpressionPlan {
-  /** Key paths read under `task.`, without the root; empty when only the worker matters. */
-  readonly taskPaths: readonly (readonly KeySegment[])[];
+  readonly task: Projection;
+  readonly worker: Projection;
   /** False when the expression reads `worker.channel`. */
   readonly cacheable: boolean;
-  /** Results by task-value group, then by worker view. */
-  readonly groups: Map<string, WeakMap<object, boolean>>;
-  /** The group of each task attributes object met so far. */
-  readonly groupOf: WeakMap<object, string>;
+  /** Results by task group, then by worker group. */
+  readonly results: Map<string, Map<string, boolean>>;
 }
 
 const plans = new WeakMap<CompiledExpression, ExpressionPlan>();
@@ -37,7 +43,7 @@ export const targetEvaluations = { count: 0 };
 function planOf(expression: CompiledExpression): ExpressionPlan {
   let plan = plans.get(expression);
   if (plan === undefined) {
-    const taskPaths: KeySegment[][] = [];
+    const paths = { task: new Map<string, KeySegment[]>(), worker: new Map<string, KeySegment[]>() };
     let cacheable = true;
     const visit = (node: Expression): void => {
       if (node.type === 'logical') {
@@ -47,12 +53,18 @@ function planOf(expression: CompiledExpression): ExpressionPlan {
       for (const operand of [node.left, node.right]) {
         if (operand.type !== 'key') continue;
         const [root, ...rest] = operand.path;
-        if (root === 'task') taskPaths.push(rest);
-        else if (root === 'worker' && rest[0] === 'channel') cacheable = false;
+        if (root === 'worker' && rest[0] === 'channel') cacheable = false;
+        // A bare `task` or `worker` is an object, which every comparison treats as unequal.
+        if ((root === 'task' || root === 'worker') && rest.length > 0)
+          paths[root].set(JSON.stringify(rest), rest);
       }
     };
     visit(expression.expression);
-    plan = { taskPaths, cacheable, groups: new Map(), groupOf: new WeakMap() };
+    const projection = (found: Map<string, KeySegment[]>): Projection => ({
+      paths: [...found.values()],
+      groupOf: new WeakMap(),
+    });
+    plan = { task: projection(paths.task), worker: projection(paths.worker), cacheable, results: new Map() };
     plans.set(expression, plan);
   }
   return plan;
@@ -61,7 +73,7 @@ function planOf(expression: CompiledExpression): ExpressionPlan {
 /** Whether the expression's result depends on the worker alone and can be remembered per worker. */
 export function selectsByWorkerOnly(expression: CompiledExpression): boolean {
   const plan = planOf(expression);
-  return plan.cacheable && plan.taskPaths.length === 0;
+  return plan.cacheable && plan.task.paths.length === 0;
 }
 
 /** Reads a path as the expression language does: own properties, array indexes, missing is null. */
@@ -82,13 +94,14 @@ function read(root: unknown, path: readonly KeySegment[]): unknown {
   return value === undefined ? null : value;
 }
 
-function groupOf(plan: ExpressionPlan, taskAttributes: object): string {
-  if (plan.taskPaths.length === 0) return '';
-  let group = plan.groupOf.get(taskAttributes);
+/** The values of the projection's keys in `source`, as text: equal text, equal results. */
+function groupOf(projection: Projection, source: object): string {
+  if (projection.paths.length === 0) return '';
+  let group = projection.groupOf.get(source);
   if (group === undefined) {
-    // Task attributes come from JSON, so equal text means values the expression cannot tell apart.
-    group = JSON.stringify(plan.taskPaths.map((path) => read(taskAttributes, path)));
-    plan.groupOf.set(taskAttributes, group);
+    // Attributes come from JSON, so equal text means values no comparison can tell apart.
+    group = JSON.stringify(projection.paths.map((path) => read(source, path)));
+    projection.groupOf.set(source, group);
   }
   return group;
 }
@@ -109,17 +122,19 @@ export function targetTakes(
     return expression(NO_ATTRIBUTES, { task: taskAttributes, worker: workerView });
   };
   if (!plan.cacheable) return evaluate();
-  const group = groupOf(plan, taskAttributes);
-  let results = plan.groups.get(group);
+  const taskGroup = groupOf(plan.task, taskAttributes);
+  let results = plan.results.get(taskGroup);
   if (results === undefined) {
-    if (plan.groups.size >= MAX_TASK_GROUPS) plan.groups.clear();
-    results = new WeakMap();
-    plan.groups.set(group, results);
+    if (plan.results.size >= MAX_RESULTS) plan.results.clear();
+    results = new Map();
+    plan.results.set(taskGroup, results);
   }
-  let result = results.get(workerView);
+  const workerGroup = groupOf(plan.worker, workerView);
+  let result = results.get(workerGroup);
   if (result === undefined) {
+    if (results.size >= MAX_RESULTS) results.clear();
     result = evaluate();
-    results.set(workerView, result);
+    results.set(workerGroup, result);
   }
   return result;
 }
