@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,6 +161,66 @@ describeWithBrowser('the dashboard of the command accepting any credentials (its
       const eventTypes = await page.locator('#events [data-event-type]').count();
       expect(eventTypes).toBeGreaterThan(0);
       expect(await page.locator(`[data-workspace-sid="${a.workspaceSid}"]`).count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describeWithBrowser('the dashboard where mermaid is not installed', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'taskrouter-no-mermaid-'));
+  let server: Awaited<ReturnType<typeof startCli>>;
+
+  beforeAll(async () => {
+    // The command resolves mermaid as a Node module; this preload makes it unresolvable, as in a
+    // project that did not install it.
+    const preload = join(folder, 'without-mermaid.cjs');
+    writeFileSync(
+      preload,
+      `const Module = require('node:module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'mermaid' || request.startsWith('mermaid/')) {
+    throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+  }
+  return resolve.call(this, request, ...rest);
+};
+`,
+    );
+    server = await startCli(['--account-sid', accountSid, '--auth-token', authToken, '--clock', 'virtual'], {
+      ...process.env,
+      NODE_OPTIONS: `--require ${preload}`,
+    });
+  }, 30_000);
+  afterAll(async () => {
+    rmSync(folder, { recursive: true, force: true });
+    expect(await server?.stop()).toBe(0);
+  });
+
+  test("shows each workflow's Mermaid source, with queue names, instead of a drawing", async () => {
+    const client = clientOf(server.url, authorization);
+    const missing = await client.control('GET', '/__emulator/ui/mermaid.js');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toContain('Mermaid is not installed');
+    const { workflowSid } = await seedEscalation(client, 90);
+
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({
+        httpCredentials: { username: accountSid, password: authToken },
+      });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/__emulator/ui`);
+      const card = page.locator(`[data-workflow-sid="${workflowSid}"]`);
+      const source = card.locator('pre.mermaid-source');
+      await source.waitFor();
+      expect(await card.locator('svg').count()).toBe(0);
+      expect(await card.textContent()).toContain('install mermaid beside the emulator');
+      const text = (await source.textContent()) ?? '';
+      expect(text).toMatch(/^flowchart /);
+      expect(text).toContain('Tier 1');
+      expect(text).toContain('timeout 90 s');
+      expect(text).not.toMatch(/WQ[0-9a-f]{32}/);
     } finally {
       await browser.close();
     }
