@@ -127,7 +127,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const rules = new OverrideRules(faultRules(options.faults));
   const hooks = { rules, log: (entry: LoggedCall) => callLog.push(entry) };
   const answer = (call: IncomingCall) => {
-    const answered = dispatch(accounts.forCaller(call.authorization).store, policy, call, hooks);
+    const target = accounts.acceptAny ? accounts.forCaller(call.authorization).store : store;
+    const answered = dispatch(target, policy, call, hooks);
     if (changeListeners.size > 0 && call.method !== 'GET' && answered.status < 300) changed();
     return answered;
   };

@@ -90,6 +90,8 @@ export class Accounts {
     // Each routing engine installs its own runner on the clock; the clock is shared, so a job
     // goes to the runner of the account whose store holds the job's workspace.
     this.runners.set(parts.store, this.clock.runJob);
+    // With a single account its engine's runner stays, without a lookup per timer.
+    if (this.runners.size === 1) return { sid, authToken, ...parts };
     this.clock.runJob = (job, timer) => {
       for (const [store, run] of this.runners) {
         if (store.workspaces.has(job.workspaceSid)) {
