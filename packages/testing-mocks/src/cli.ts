@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   }
   const server = await emulator.listen(settings.listen);
   const accepted = settings.emulator.acceptAnyCredentials
-    ? 'any Basic credentials'
+    ? "any Basic credentials (each caller's account SID has a state of its own)"
     : `account ${emulator.credentials.accountSid} with its auth token`;
   const restored = saved === undefined ? '' : `Restored the state of ${stateFile}\n`;
   const ui = settings.listen.ui ? `Dashboard at ${server.url}/__emulator/ui\n` : '';
