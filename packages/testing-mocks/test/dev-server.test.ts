@@ -474,6 +474,17 @@ describe('taskrouter-mock accepting any credentials: every account on its own', 
         `/v1/Workspaces/${b.workspaceSid}/Tasks`,
       ]);
 
+      // A seed document that fails half-way leaves every account as it was.
+      const failed = await b.client.control('POST', '/__emulator/seed', {
+        workspaces: [{ FriendlyName: 'Half', workers: [{ FriendlyName: 'Ann' }, { FriendlyName: 'ann' }] }],
+      });
+      expect(failed.body).toMatchObject({
+        status: 400,
+        details: { parameter: 'workspaces[0].workers[1].FriendlyName' },
+      });
+      expect(await stateOf(a)).toEqual(stateA);
+      expect((await b.client.api('GET', '/v1/Workspaces')).body.workspaces).toHaveLength(1);
+
       const accounts = (await a.client.control('GET', '/__emulator/accounts')).body;
       expect(accounts.account_sid).toBe(callerA);
       expect(accounts.accounts.map((account: { sid: string }) => account.sid).slice(1)).toEqual([
