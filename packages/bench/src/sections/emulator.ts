@@ -105,7 +105,7 @@ interface Latency {
  * The hostile scenario over HTTP (the emulator in a child): each request kind `repeats` times,
  * one request at a time, so a request's latency is how long it held the server.
  */
-async function hostileLatencies(repeats: number): Promise<{ baseline: Latency; changes: Latency[] }> {
+export async function hostileLatencies(repeats: number): Promise<{ baseline: Latency; changes: Latency[] }> {
   const service = await startService<HostileEmulator>([...TS_NODE_ARGS, 'src/emulator-bench.ts', 'hostile']);
   const { url, workspaceSid, queueSid, workflowSid, taskSid, configurations, authorization } =
     service.announcement;
