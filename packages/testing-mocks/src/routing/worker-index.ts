@@ -196,8 +196,9 @@ export class WorkerIndex {
 
   /**
    * The ready members of the queue for the channel that a worker-only target expression selects,
-   * in ready order. Each worker is evaluated once per version, when the selection is built or
-   * when the worker enters the ready bag or changes.
+   * in ready order. Workers are checked when the selection is built and when they enter the ready
+   * bag or change; results are remembered (`target-evaluations.ts`), so each distinct set of values
+   * the expression reads is evaluated once.
    */
   selectedBag(queue: QueueState, channelSid: string, expression: CompiledExpression): SortedBag<WorkerState> {
     const ready = this.readyBag(queue, channelSid);
