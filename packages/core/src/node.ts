@@ -23,8 +23,7 @@
  * @packageDocumentation
  */
 import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import type { Agent as HttpsAgent } from 'node:https';
 import { type TaskRouterClientOptions, createClientWithClock } from './client.js';
 import { TaskRouterValidationError } from './errors.js';
 import {
@@ -61,17 +60,20 @@ export interface NodeFetch {
 // `request` is looked up on every call, so interceptors that patch it (msw's `setupServer`,
 // nock) see the requests.
 const http = process.getBuiltinModule('node:http');
-const https = process.getBuiltinModule('node:https');
+// `node:https` (with TLS) and `node:zlib` load when first needed: a client of a plain `http:`
+// address (an emulator, a local proxy) never needs TLS, and uncompressed answers never need zlib.
+let https: typeof import('node:https') | undefined;
 
 const DEFAULT_MAX_SOCKETS = 64;
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 const ACCEPTED_ENCODINGS = 'gzip, deflate, br';
-const DECODERS: ReadonlyMap<string, typeof gunzip> = new Map([
-  ['gzip', gunzip],
-  ['x-gzip', gunzip],
-  ['deflate', inflate],
-  ['br', brotliDecompress],
-]);
+/** The `node:zlib` function that decodes each content encoding. */
+const DECODERS: ReadonlyMap<string, 'gunzip' | 'inflate' | 'brotliDecompress'> = new Map([
+  ['gzip', 'gunzip'],
+  ['x-gzip', 'gunzip'],
+  ['deflate', 'inflate'],
+  ['br', 'brotliDecompress'],
+] as const);
 
 /** An answer read in full, before it is turned into what the caller asked for. */
 interface RawAnswer {
@@ -113,7 +115,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   }
   const agentOptions = { keepAlive: true, maxSockets, timeout: idleTimeoutMs };
   const httpAgent = new HttpAgent(agentOptions);
-  const httpsAgent = new HttpsAgent(agentOptions);
+  let httpsAgent: HttpsAgent | undefined;
 
   /**
    * Sends one request and reads its whole answer, as text or as bytes, decoded when it was
@@ -138,7 +140,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     let destroy: () => void = () => {};
     const answer = new Promise<RawAnswer>((resolve, reject) => {
       fail = reject;
-      const request = (secure ? https : http).request(
+      if (secure) {
+        https ??= process.getBuiltinModule('node:https');
+        httpsAgent ??= new https.Agent(agentOptions);
+      }
+      const request = (secure && https ? https : http).request(
         url,
         { method, headers: outgoing, agent: secure ? httpsAgent : httpAgent },
         (message) => {
@@ -146,7 +152,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
           message.on('close', () => {
             if (!message.complete) reject(new Error('the connection closed before the answer was complete'));
           });
-          const decode = DECODERS.get(String(message.headers['content-encoding']).toLowerCase());
+          const decoder = DECODERS.get(String(message.headers['content-encoding']).toLowerCase());
           const chunks: Buffer[] = [];
           let received = 0;
           message.on('data', (chunk: Buffer) => {
@@ -158,12 +164,16 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
           });
           message.on('end', () => {
             const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-            if (decode === undefined || bytes.byteLength === 0) {
+            if (decoder === undefined || bytes.byteLength === 0) {
               resolve({ message, body: as === 'text' ? bytes.toString('utf8') : bytes, decoded: false });
               return;
             }
             // zlib stops inflating at maxOutputLength, so a small bomb never grows past the limit.
             const limit = Number.isFinite(maxBytes) ? { maxOutputLength: Math.max(1, maxBytes) } : {};
+            // The three take the same arguments (brotli's options type is another, with the same field).
+            const decode = process.getBuiltinModule('node:zlib')[
+              decoder
+            ] as typeof import('node:zlib').gunzip;
             decode(bytes, limit, (error, decoded) => {
               if (error === null) resolve({ message, body: decoded, decoded: true });
               else
@@ -235,7 +245,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     close: {
       value() {
         httpAgent.destroy();
-        httpsAgent.destroy();
+        httpsAgent?.destroy();
       },
     },
     [DIRECT_SEND]: { value: direct },

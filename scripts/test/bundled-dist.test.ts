@@ -1,0 +1,94 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The packages whose `dist` holds one bundled module per entry point (see scripts/bundle-dist.mjs). */
+const BUNDLED = ['core', 'resources'];
+
+/** Every JavaScript file an export of the manifest names, under any condition. */
+function exportedFiles(manifest: { exports: Record<string, unknown> }): string[] {
+  const files = new Set<string>();
+  const visit = (target: unknown) => {
+    if (typeof target === 'string') {
+      if (target.endsWith('.js')) files.add(path.normalize(target));
+    } else if (target && typeof target === 'object') Object.values(target).forEach(visit);
+  };
+  visit(manifest.exports);
+  return [...files];
+}
+
+/** The files of the package that loading `entry` reads, following its static relative imports. */
+function loadedFiles(packageDir: string, entry: string): string[] {
+  const seen = new Set<string>();
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(path.join(packageDir, file), 'utf8');
+    for (const [, specifier] of code.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?["'](\.[^'"]+)["']/g)) {
+      pending.push(path.normalize(path.join(path.dirname(file), specifier as string)));
+    }
+  }
+  return [...seen];
+}
+
+describe.each(BUNDLED)('the built %s package', (name) => {
+  const packageDir = path.join(root, 'packages', name);
+  const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  const entries = exportedFiles(manifest);
+
+  it('is built', () => {
+    for (const entry of entries) expect(existsSync(path.join(packageDir, entry)), entry).toBe(true);
+  });
+
+  it('ships a module per entry point, and code shared between entries once, in dist/chunks', () => {
+    const modules = readdirSync(path.join(packageDir, 'dist'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => path.join('dist', file));
+    const chunks = modules.filter((file) => file.startsWith(path.join('dist', 'chunks')));
+    expect(modules.sort()).toEqual([...entries, ...chunks].sort());
+    // One file per source module (a plain tsc build) would put every module beside the entries.
+    const sources = readdirSync(path.join(packageDir, 'src')).filter((file) => file.endsWith('.ts'));
+    expect(modules.length).toBeLessThan(sources.length);
+  });
+
+  it('loads each entry point from a handful of files', () => {
+    for (const entry of entries) {
+      const files = loadedFiles(packageDir, entry);
+      expect(files[0]).toBe(entry);
+      expect(
+        files.slice(1).every((file) => file.startsWith(path.join('dist', 'chunks'))),
+        entry,
+      ).toBe(true);
+      expect(files.length, entry).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it('has source maps that point at the shipped sources', () => {
+    for (const file of loadedFiles(packageDir, entries[0] as string)) {
+      const map = JSON.parse(readFileSync(path.join(packageDir, `${file}.map`), 'utf8')) as {
+        sources: string[];
+      };
+      for (const source of map.sources) {
+        expect(existsSync(path.join(packageDir, path.dirname(file), source)), source).toBe(true);
+        expect(source).toMatch(/\/src\//);
+      }
+    }
+  });
+});
+
+describe('entry points of one package', () => {
+  it('share their classes: an error from the Node entry is the one the default entry exports', async () => {
+    const dist = path.join(root, 'packages', 'core', 'dist');
+    const node = await import(path.join(dist, 'index.node.js'));
+    const neutral = await import(path.join(dist, 'index.js'));
+    const proxy = await import(path.join(dist, 'proxy.js'));
+    expect(node.TaskRouterError).toBe(neutral.TaskRouterError);
+    expect(node.TaskRouterValidationError).toBe(neutral.TaskRouterValidationError);
+    // The proxy refuses a bad option with the same class the entries export.
+    expect(() => proxy.createTaskRouterProxy({})).toThrow(neutral.TaskRouterValidationError);
+  });
+});
