@@ -24,11 +24,10 @@ const packages = [
   ...Object.keys(manifest.peerDependencies ?? {}),
 ];
 
-// JavaScript left by an earlier build, whatever its layout; the declarations stay.
-for (const file of await readdir('dist')) {
+// JavaScript left by an earlier build in any folder, whatever its layout; the declarations stay.
+for (const file of await readdir('dist', { recursive: true })) {
   if (/\.js(\.map)?$/.test(file)) await rm(join('dist', file));
 }
-await rm(join('dist', 'chunks'), { recursive: true, force: true });
 
 await build({
   entryPoints: Object.fromEntries(entries.map((name) => [name, `src/${name}.ts`])),
