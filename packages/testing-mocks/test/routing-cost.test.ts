@@ -30,6 +30,13 @@ async function evaluationsDuring(work: () => Promise<unknown>): Promise<number> 
   return targetEvaluations.count - before;
 }
 
+/** Results asked for while `work` runs, remembered or not. */
+async function checksDuring(work: () => Promise<unknown>): Promise<number> {
+  const before = targetEvaluations.checks;
+  await work();
+  return targetEvaluations.checks - before;
+}
+
 /** Workers whose `skill` differs one from another, so none shares a result with another. */
 async function hostileWorkspace(
   expression: string,
@@ -166,6 +173,27 @@ describe('routing cost with an expression that rejects every worker', () => {
     // One assigned task now: the waiting task's expression holds for Alice.
     const [late] = await s.reservations(first.sid);
     expect(late?.worker_sid).toBe(alice.sid);
+  });
+});
+
+describe('results asked for with a worker-only expression that rejects every worker', () => {
+  test('grow with tasks plus workers, not tasks × workers, so each task costs the same at any worker count', async () => {
+    const { s, queue, workflow } = await hostileWorkspace(rejectingExpression(), (index) => ({
+      ticket: index,
+    }));
+    // Each new task finds the expression's selection of ready workers empty: nothing to ask.
+    const newTasks = await checksDuring(async () => {
+      for (let index = 0; index < 10; index++) await s.task(workflow.sid, { ticket: `more-${index}` });
+    });
+    expect(newTasks).toBe(0);
+    // Every worker looks at the waiting tasks: one answer per worker for the whole group.
+    for (const work of [
+      () => s.api.post(s.path, { PrioritizeQueueOrder: 'LIFO' }),
+      () => s.api.post(`${s.path}/TaskQueues/${queue.sid}`, { TargetWorkers: 'role == "agent"' }),
+      () => s.api.post(`${s.path}/Workflows/${workflow.sid}`, { ReEvaluateTasks: true }),
+    ]) {
+      expect(await checksDuring(work)).toBeLessThanOrEqual(WORKERS + TASKS + 10);
+    }
   });
 });
 

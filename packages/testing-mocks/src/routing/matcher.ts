@@ -13,6 +13,7 @@ import {
   isRoutable,
   lifoOrder,
   MAX_ASSIGNMENT_COUNT,
+  NO_ATTRIBUTES,
   NO_OFFERS,
   type QueueState,
   type RoutingContext,
@@ -87,10 +88,17 @@ export class Matcher {
     }
     const queue = state.queue;
     if (!queue || state.offers.length >= queue.record.maxReservedWorkers) return undefined;
-    let bag = queue.waiting.get(task.taskChannelSid);
+    let groups = queue.waiting.get(task.taskChannelSid);
+    if (!groups) {
+      groups = new Map();
+      queue.waiting.set(task.taskChannelSid, groups);
+    }
+    const expression = state.target?.expression;
+    const group = expression !== undefined && selectsByWorkerOnly(expression) ? expression : null;
+    let bag = groups.get(group);
     if (!bag) {
       bag = new SortedBag(queue.taskOrder === 'LIFO' ? lifoOrder : fifoOrder);
-      queue.waiting.set(task.taskChannelSid, bag);
+      groups.set(group, bag);
     }
     return bag;
   }
@@ -233,7 +241,6 @@ export class Matcher {
       let best: TaskState | undefined;
       const consider = (bag: SortedBag<TaskState> | undefined, channelSid: string | undefined) => {
         if (!bag || bag.size === 0) return;
-        if (channelSid !== undefined && !this.index.isReady(worker, channelSid)) return;
         bag.scan((state) => {
           const fits = channelSid !== undefined || this.index.isReady(worker, state.record.taskChannelSid);
           if (!fits || !this.accepts(state, worker)) return true;
@@ -242,7 +249,15 @@ export class Matcher {
         });
       };
       for (const queue of worker.queues) {
-        for (const [channelSid, bag] of queue.waiting) consider(bag, channelSid);
+        for (const [channelSid, groups] of queue.waiting) {
+          if (!this.index.isReady(worker, channelSid)) continue;
+          for (const [expression, bag] of groups) {
+            if (bag.size === 0) groups.delete(expression);
+            // A worker-only expression that rejects the worker rejects every task of its group.
+            else if (expression === null || targetTakes(expression, NO_ATTRIBUTES, this.index.view(worker)))
+              consider(bag, channelSid);
+          }
+        }
       }
       consider(worker.direct, undefined);
       if (!best) return;

@@ -79,8 +79,11 @@ export interface QueueState {
    * recently used first. Built on first use.
    */
   readonly selections: Map<string, Map<CompiledExpression, SortedBag<WorkerState>>>;
-  /** Task channel SID → tasks waiting for more reservations. */
-  readonly waiting: Map<string, SortedBag<TaskState>>;
+  /**
+   * Task channel SID → tasks waiting for more reservations, grouped by their target expression
+   * when it reads only `worker.` (a worker it rejects skips the whole group), else under null.
+   */
+  readonly waiting: Map<string, Map<CompiledExpression | null, SortedBag<TaskState>>>;
 }
 
 /** Routing state of a task that still needs routing. */

@@ -35,10 +35,12 @@ interface ExpressionPlan {
 const plans = new WeakMap<CompiledExpression, ExpressionPlan>();
 
 /**
- * How many times routing actually evaluated a target expression (remembered results do not
- * count). Diagnostics: tests read it to prove that routing cost does not grow as tasks × workers.
+ * Diagnostics that tests read to prove that routing cost does not grow as tasks × workers:
+ * `count`, how many times routing actually evaluated a target expression; `checks`, how many
+ * results it asked for, remembered or not (what the indexes of selected workers and of waiting
+ * tasks grouped by expression save).
  */
-export const targetEvaluations = { count: 0 };
+export const targetEvaluations = { count: 0, checks: 0 };
 
 function planOf(expression: CompiledExpression): ExpressionPlan {
   let plan = plans.get(expression);
@@ -116,6 +118,7 @@ export function targetTakes(
   taskAttributes: object,
   workerView: Record<string, unknown>,
 ): boolean {
+  targetEvaluations.checks++;
   const plan = planOf(expression);
   const evaluate = () => {
     targetEvaluations.count++;

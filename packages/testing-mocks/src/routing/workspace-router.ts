@@ -12,8 +12,9 @@
  * Cost: ready workers wait in sorted bags per (queue, task channel), longest idle first, and
  * waiting tasks in sorted bags per (queue, task channel) in the queue's order, so a routing
  * decision visits only the candidates it needs instead of every worker or task. Target expression
- * results are remembered (`target-evaluations.ts`), and a worker-only expression has a bag of the
- * ready workers it selects, so an expression that rejects every worker costs nothing per worker.
+ * results are remembered (`target-evaluations.ts`); a worker-only expression has a bag of the
+ * ready workers it selects and a group of the tasks waiting under it, so an expression that
+ * rejects every worker costs nothing per worker, and one answer per worker for all its tasks.
  */
 import type { ScheduledTimer, TimerJob, TimerSnapshot } from '../domain/clock.js';
 import {
