@@ -50,7 +50,8 @@ Options:
   --state-file <file>   keep the state of every account in this file: loaded at start,
                         written within about 100 ms of every change and on SIGINT/SIGTERM (a
                         file of another version or that cannot be read stops the command; it
-                        is never overwritten)
+                        is never overwritten). With the real clock, timers due while the
+                        command was stopped fire on start, dated when they were due
   --no-ui               do not serve the dashboard at /__emulator/ui
   -h, --help            show this help
 
