@@ -371,9 +371,9 @@ async function hostile() {
       queueSid: queue.sid,
       workflowSid: workflow.sid,
       taskSid: tasks[0]!.sid,
-      // Two configurations with distinct 32 KB expressions, so each update brings a new one.
-      configurations: ['b', 'c'].map((variant) =>
-        JSON.stringify(configuration(rejectingExpression(variant))),
+      // Configurations with distinct 32 KB expressions, so each update brings a new one.
+      configurations: Array.from({ length: 10 }, (_, index) =>
+        JSON.stringify(configuration(rejectingExpression(`v${index}`))),
       ),
       authorization: basicAuth(emulator),
     })}\n`,
