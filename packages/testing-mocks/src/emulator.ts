@@ -111,12 +111,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   );
   const { store, engine } = accounts.main;
   const workerSide = createWorkerSide(options, {
-    store,
-    engine,
+    accounts,
     clock,
-    accountSid,
     origin,
-    answer: (call) => answer(call),
+    answer: (call, account) => answerIn(account.store, call, account.sid),
   });
   const policy: CredentialPolicy = {
     accountSid,
@@ -126,12 +124,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   };
   const rules = new OverrideRules(faultRules(options.faults));
   const hooks = { rules, log: (entry: LoggedCall) => callLog.push(entry) };
-  const answer = (call: IncomingCall) => {
-    const target = accounts.acceptAny ? accounts.forCaller(call.authorization).store : store;
-    const answered = dispatch(target, policy, call, hooks);
+  /** `bridgeAccountSid`: the worker SDK's call through the event bridge, logged under its token's account. */
+  const answerIn = (target: Store, call: IncomingCall, bridgeAccountSid?: string) => {
+    const callHooks =
+      bridgeAccountSid === undefined
+        ? hooks
+        : { rules, log: (entry: LoggedCall) => callLog.push({ ...entry, accountSid: bridgeAccountSid }) };
+    const answered = dispatch(target, policy, call, callHooks);
     if (changeListeners.size > 0 && call.method !== 'GET' && answered.status < 300) changed();
     return answered;
   };
+  const answer = (call: IncomingCall) =>
+    answerIn(accounts.acceptAny ? accounts.forCaller(call.authorization).store : store, call);
   const servers = new Set<EmulatorServer>();
   const parts: SnapshotParts = { accounts, counter: 0 };
   if (saved !== undefined) {
@@ -214,7 +218,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const controlAccount = (account: Account): ControlAccount => ({
     sid: account.sid,
     reset() {
-      if (account === accounts.main) workerSide.reset();
+      workerSide.reset(account.sid);
       clearAccount(account);
       callLog.drop((entry) => accounts.sidOf(entry.accountSid) === account.sid);
       callbackLog.drop((entry) => entry.accountSid === account.sid);

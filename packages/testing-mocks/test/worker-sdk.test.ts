@@ -716,7 +716,39 @@ describe('API keys', () => {
       params: {},
       token: await sign({ accountSid: `AC${'9'.repeat(32)}` }),
     });
+    // An account no REST caller has used has no state: refused, and not made.
     expect(otherAccount.status).toBe(403);
-    expect(otherAccount.body.message).toContain(`not ${setup.emulator.credentials.accountSid}`);
+    expect(otherAccount.body.message).toContain(`AC${'9'.repeat(32)}, which has no state in the emulator`);
+    expect(JSON.stringify(setup.emulator.snapshot())).not.toContain(`AC${'9'.repeat(32)}`);
+    const notAccount = await bridgeCall({
+      url,
+      method: 'GET',
+      params: {},
+      token: await sign({ accountSid: `AC${'9'.repeat(32)}` }).then((token) => {
+        // The same token with a sub that is no account SID (createAccessToken refuses to make one).
+        const [header, claims, signature] = token.split('.');
+        const decoded = JSON.parse(Buffer.from(claims!, 'base64url').toString());
+        const changed = Buffer.from(JSON.stringify({ ...decoded, sub: 'SK-not-an-account' })).toString(
+          'base64url',
+        );
+        return `${header}.${changed}.${signature}`;
+      }),
+    });
+    expect(notAccount.status).toBe(403);
+    expect(notAccount.body.message).toContain('sub must be an account SID');
+  });
+
+  test('with configured credentials a token of another account is refused', async () => {
+    const token = await createAccessToken({
+      accountSid: `AC${'9'.repeat(32)}`,
+      apiKeySid: setup.emulator.apiKeys[0]!.sid,
+      apiKeySecret: setup.emulator.apiKeys[0]!.secret,
+      issuedAt: START,
+      taskRouter: { workspaceSid: setup.workspaceSid, workerSid: setup.alice },
+    });
+    const url = `Workspaces/${setup.workspaceSid}/Workers/${setup.alice}`;
+    const refused = await bridgeCall({ url, method: 'GET', params: {}, token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain(`not ${setup.emulator.credentials.accountSid}`);
   });
 });

@@ -58,7 +58,8 @@ Options:
 Without an account SID and auth token, any Basic credentials are accepted and access
 tokens are checked for everything but their signature; each caller's account SID (the
 Basic user name) then has a state of its own. Without an API key, a random one is made
-and printed. The worker SDK connects with the printed ebServer and wsServer.
+and printed. The worker SDK connects with the printed ebServer and wsServer; its token's
+sub picks the account, as the Basic user name does (one a caller has used).
 
 Remote control, on the same port, with the same Basic credentials, JSON in and out. It
 acts on the caller's account (?AccountSid=AC… picks another one when any credentials are

@@ -29,6 +29,8 @@ export class Accounts {
   private readonly others = new Map<string, Account>();
   /** Each account's own timer runner, which its routing engine installed on the clock. */
   private readonly runners = new Map<Store, VirtualClock['runJob']>();
+  /** Called with each account as it is made (see {@link Accounts.watch}). */
+  private readonly watchers = new Set<(account: Account) => void>();
 
   /**
    * @param acceptAny - whether callers of other account SIDs get accounts of their own
@@ -66,8 +68,20 @@ export class Accounts {
     if (account === undefined) {
       account = this.build(sid, authToken);
       this.others.set(sid, account);
+      for (const visit of this.watchers) visit(account);
     }
     return account;
+  }
+
+  /** The account of `sid` when it exists; never makes one. */
+  find(sid: string): Account | undefined {
+    return sid === this.main.sid ? this.main : this.others.get(sid);
+  }
+
+  /** Calls `visit` with every account now, then with each account made later. */
+  watch(visit: (account: Account) => void): void {
+    for (const account of this.all()) visit(account);
+    this.watchers.add(visit);
   }
 
   /** Every account, the emulator's own first, then the others in the order they were first used. */

@@ -8,20 +8,18 @@ import { EVENT_BRIDGE_PATH, isEventBridgePath } from '../adapters/event-bridge/h
 import type { UpgradeHandler } from '../adapters/http-server.js';
 import type { VirtualClock } from '../domain/clock.js';
 import { newAuthToken, newSid } from '../domain/sid.js';
-import type { Store } from '../domain/state.js';
 import type { IncomingCall, OutgoingAnswer } from '../rest/dispatch.js';
-import type { RoutingEngine } from '../routing/engine.js';
+import type { Account, Accounts } from './accounts.js';
 import type { Emulator, EmulatorApiKey, EmulatorOptions } from './types.js';
 
 /** What the worker side needs from the emulator being made. */
 export interface WorkerSideParts {
-  readonly store: Store;
-  readonly engine: RoutingEngine;
+  /** Every account; the bridge serves a token's `sub` from its account. */
+  readonly accounts: Accounts;
   readonly clock: VirtualClock;
-  readonly accountSid: string;
   readonly origin: string;
-  /** The emulator's REST answer (with its hooks); the bridge marks its calls `trusted`. */
-  readonly answer: (call: IncomingCall) => OutgoingAnswer;
+  /** The emulator's REST answer (with its hooks) on one account; the bridge marks its calls `trusted`. */
+  readonly answer: (call: IncomingCall, account: Account) => OutgoingAnswer;
 }
 
 /** The worker side, ready to be wired into the emulator. */
@@ -40,25 +38,34 @@ export interface WorkerSide {
   sdkOptions(url: string): { ebServer: string; wsServer: string };
   /** Drops the websockets of a server that is closing. */
   closeServer(owner: object): void;
-  /** Closes every websocket (the emulator is being reset). */
-  reset(): void;
+  /** Closes every websocket, or one account's (that state is being reset). */
+  reset(accountSid?: string): void;
 }
 
 /** Makes the worker side and subscribes its event bridge to the event log. */
 export function createWorkerSide(options: EmulatorOptions, parts: WorkerSideParts): WorkerSide {
-  const { store, engine, clock, accountSid } = parts;
+  const { accounts, clock } = parts;
+  const accountSid = accounts.main.sid;
   const keys = apiKeysOf(options.apiKeys);
   const apiKeys = new Map(keys.map((key) => [key.sid, key.secret]));
   const bridge = new EventBridge(
     {
-      store,
-      policy: { accountSid, apiKeys, acceptAny: options.acceptAnyCredentials ?? false, clock },
-      answer: parts.answer,
+      policy: {
+        accountSid,
+        apiKeys,
+        acceptAny: accounts.acceptAny,
+        clock,
+        storeOf: (sid) => accounts.find(sid)?.store,
+      },
+      // The token's account exists already (storeOf found it), so nothing is made here.
+      answer: (call, sid) => parts.answer(call, accounts.ensure(sid, '')),
       origin: parts.origin,
     },
     options.eventBridge,
   );
-  engine.eventObservers.add((workspace, event) => bridge.onEvent(workspace, event));
+  accounts.watch((account) =>
+    account.engine.eventObservers.add((workspace, event) => bridge.onEvent(workspace, event)),
+  );
   return {
     apiKeys,
     members: {
@@ -88,7 +95,7 @@ export function createWorkerSide(options: EmulatorOptions, parts: WorkerSidePart
       wsServer: `${url.replace(/^http/, 'ws')}${EVENT_BRIDGE_PATH}`,
     }),
     closeServer: (owner) => bridge.closeServer(owner),
-    reset: () => bridge.reset(),
+    reset: (sid) => bridge.reset(sid),
   };
 }
 

@@ -24,7 +24,10 @@ export interface CallRecord {
   readonly code: number | null;
   /** Whether an override rule (`emulator.on`, or the `faults` option) answered or delayed it. */
   readonly overridden: boolean;
-  /** The account SID of the caller's credentials, null when it sent none that could be read. */
+  /**
+   * The account SID of the caller's credentials (the access token's account for the worker SDK's
+   * calls through the event bridge), null when it sent none that could be read.
+   */
   readonly accountSid: string | null;
   /** When it was answered: epoch milliseconds of the emulator's clock (an integer). */
   readonly at: number;

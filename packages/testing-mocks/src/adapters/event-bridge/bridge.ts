@@ -1,8 +1,8 @@
 /**
  * The event bridge the worker SDK (`twilio-taskrouter`) connects to: a websocket per connected
  * worker that carries `init`, heartbeats and every event concerning the worker, plus the
- * JSON-over-HTTP channel of `http-channel.ts`. Events come from a subscription to the emulator's
- * event log, in its order.
+ * JSON-over-HTTP channel of `http-channel.ts`. Events come from a subscription to the event log
+ * of every account, in its order; a worker hears only its own account's events.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -14,7 +14,6 @@ import type {
   EventRecord,
   ReservationRecord,
   ReservationStatus,
-  Store,
   TaskRecord,
   WorkerRecord,
   WorkspaceState,
@@ -46,6 +45,8 @@ export interface EventBridgeOptions {
 
 /** An open websocket of the worker SDK. */
 export interface EventBridgeConnection {
+  /** The account of the token (`sub`): the emulator's, or in any-credentials mode a caller's. */
+  readonly accountSid: string;
   readonly workspaceSid: string;
   readonly workerSid: string;
   /** `grants.identity` of the token, when it has one. */
@@ -63,10 +64,10 @@ export interface EventBridgeControl {
   /** The open websockets, oldest first. */
   connections(): EventBridgeConnection[];
   /**
-   * Closes websockets as a failing network or server would (close code 1012): every one, or
-   * one worker's. The SDK reconnects by itself. Resolves to the number closed.
+   * Closes websockets as a failing network or server would (close code 1012): every one, one
+   * account's, or one worker's. The SDK reconnects by itself. Resolves to the number closed.
    */
-  disconnect(filter?: { workerSid?: string; reason?: string }): number;
+  disconnect(filter?: { accountSid?: string; workerSid?: string; reason?: string }): number;
 }
 
 /** Close codes the bridge uses; the SDK shows the reason in its `disconnected` event. */
@@ -110,6 +111,7 @@ interface Session {
 
 /** An event to send once the request that recorded it is over, with what it is about. */
 interface PendingFrame {
+  readonly accountSid: string;
   readonly workspace: WorkspaceState;
   readonly event: EventRecord;
   readonly workerSids: readonly string[];
@@ -120,11 +122,19 @@ interface PendingFrame {
 
 /** What the bridge needs from its emulator. */
 export interface EventBridgeContext {
-  readonly store: Store;
   readonly policy: TokenPolicy;
-  /** The emulator's REST answer; calls the bridge vouches for are marked `trusted`. */
-  readonly answer: (call: IncomingCall) => OutgoingAnswer;
+  /** The emulator's REST answer on one account's state; calls the bridge vouches for are marked `trusted`. */
+  readonly answer: (call: IncomingCall, accountSid: string) => OutgoingAnswer;
   readonly origin: string;
+}
+
+/** Sessions are kept per account and worker: two accounts may hold equal SIDs (one snapshot restored twice). */
+function sessionKey(accountSid: string, workerSid: string): string {
+  return `${accountSid}/${workerSid}`;
+}
+
+function accountOfKey(key: string): string {
+  return key.slice(0, key.indexOf('/'));
 }
 
 /** One emulator's event bridge, shared by every server it listens on. */
@@ -169,6 +179,7 @@ export class EventBridge implements EventBridgeControl {
     const all = [...this.sessions.values()].flatMap((set) => [...set]);
     all.sort((a, b) => a.connectedAt - b.connectedAt);
     return all.map(({ grant, connectedAt, setWorkerOffline }) => ({
+      accountSid: grant.accountSid,
       workspaceSid: grant.workspace.sid,
       workerSid: grant.worker.sid,
       identity: grant.claims.grants.identity ?? null,
@@ -178,11 +189,13 @@ export class EventBridge implements EventBridgeControl {
     }));
   }
 
-  disconnect(filter: { workerSid?: string; reason?: string } = {}): number {
+  disconnect(filter: { accountSid?: string; workerSid?: string; reason?: string } = {}): number {
     let closed = 0;
-    for (const [workerSid, set] of this.sessions) {
-      if (filter.workerSid !== undefined && workerSid !== filter.workerSid) continue;
+    for (const set of this.sessions.values()) {
       for (const session of set) {
+        const { accountSid, worker } = session.grant;
+        if (filter.accountSid !== undefined && accountSid !== filter.accountSid) continue;
+        if (filter.workerSid !== undefined && worker.sid !== filter.workerSid) continue;
         this.end(session, CLOSE.dropped, filter.reason ?? 'Connection dropped by the emulator', false);
         closed++;
       }
@@ -200,14 +213,19 @@ export class EventBridge implements EventBridgeControl {
     }
   }
 
-  /** Closes every websocket: the emulator forgot its state. */
-  reset(): void {
-    for (const set of this.sessions.values()) {
+  /** Closes every websocket, or one account's: the emulator forgot that state. */
+  reset(accountSid?: string): void {
+    const ofReset = (owner: string) => accountSid === undefined || owner === accountSid;
+    for (const [key, set] of this.sessions) {
+      if (!ofReset(accountOfKey(key))) continue;
       for (const session of set) this.end(session, CLOSE.workerDeleted, 'The emulator was reset', true);
     }
-    for (const timer of this.offlineTimers.values()) clearTimeout(timer);
-    this.offlineTimers.clear();
-    this.pending = [];
+    for (const [key, timer] of this.offlineTimers) {
+      if (!ofReset(accountOfKey(key))) continue;
+      clearTimeout(timer);
+      this.offlineTimers.delete(key);
+    }
+    this.pending = this.pending.filter((frame) => !ofReset(frame.accountSid));
   }
 
   /**
@@ -217,18 +235,25 @@ export class EventBridge implements EventBridgeControl {
   onEvent(workspace: WorkspaceState, event: EventRecord): void {
     if (this.sessions.size === 0) return;
     const frame = this.frameFor(workspace, event);
-    if (frame === undefined || !frame.workerSids.some((sid) => this.sessions.has(sid))) return;
+    if (
+      frame === undefined ||
+      !frame.workerSids.some((sid) => this.sessions.has(sessionKey(frame.accountSid, sid)))
+    ) {
+      return;
+    }
     if (this.pending.length === 0) queueMicrotask(() => this.flush());
     this.pending.push(frame);
   }
 
   private frameFor(workspace: WorkspaceState, event: EventRecord): PendingFrame | undefined {
     const type = event.eventType;
+    const { accountSid } = workspace.record;
     if (type in RESERVATION_EVENTS) {
       const reservation = workspace.reservations.get(event.resourceSid);
       if (reservation === undefined) return undefined;
       const task = workspace.tasks.get(reservation.taskSid);
       return {
+        accountSid,
         workspace,
         event,
         workerSids: [reservation.workerSid],
@@ -238,13 +263,13 @@ export class EventBridge implements EventBridgeControl {
     }
     if (WORKER_EVENTS.has(type) || CHANNEL_EVENTS.has(type) || type === 'worker.deleted') {
       const worker = event.worker?.worker;
-      return worker ? { workspace, event, workerSids: [worker.sid], worker } : undefined;
+      return worker ? { accountSid, workspace, event, workerSids: [worker.sid], worker } : undefined;
     }
     if (TASK_EVENTS.has(type)) {
       const task = event.task?.task;
       if (task === undefined) return undefined;
       const workerSids = new Set((workspace.reservationsByTask.get(task.sid) ?? []).map((r) => r.workerSid));
-      return { workspace, event, workerSids: [...workerSids], task };
+      return { accountSid, workspace, event, workerSids: [...workerSids], task };
     }
     return undefined;
   }
@@ -252,10 +277,11 @@ export class EventBridge implements EventBridgeControl {
   private flush(): void {
     const frames = this.pending;
     this.pending = [];
-    const now = this.context.store.clock.nowMs();
+    const now = this.context.policy.clock.nowMs();
     for (const frame of frames) {
       if (frame.event.eventType === 'worker.deleted') {
-        for (const session of this.sessions.get(frame.workerSids[0] ?? '') ?? []) {
+        for (const session of this.sessions.get(sessionKey(frame.accountSid, frame.workerSids[0] ?? '')) ??
+          []) {
           this.end(session, CLOSE.workerDeleted, `Worker ${frame.worker?.sid} was deleted`, true);
         }
         continue;
@@ -264,7 +290,7 @@ export class EventBridge implements EventBridgeControl {
       if (payload === undefined) continue;
       const text = JSON.stringify({ event_type: frame.event.eventType, payload });
       for (const workerSid of frame.workerSids) {
-        for (const session of this.sessions.get(workerSid) ?? []) {
+        for (const session of this.sessions.get(sessionKey(frame.accountSid, workerSid)) ?? []) {
           if (session.grant.workspace === frame.workspace) session.socket.send(text);
         }
       }
@@ -291,10 +317,11 @@ export class EventBridge implements EventBridgeControl {
   }
 
   private async open(socket: WebSocket, query: URLSearchParams, server: object): Promise<void> {
-    const { store, policy } = this.context;
+    const { policy } = this.context;
+    const { clock } = policy;
     let grant: WorkerGrant;
     try {
-      grant = await authenticateWorkerToken(store, policy, query.get('token'));
+      grant = await authenticateWorkerToken(policy, query.get('token'));
     } catch (error) {
       if (!(error instanceof EmulatorRequestError)) throw error;
       socket.close(error.status === 401 ? CLOSE.expired : CLOSE.refused, closeReason(error.message));
@@ -302,8 +329,9 @@ export class EventBridge implements EventBridgeControl {
     }
     if (socket.readyState !== socket.OPEN) return;
     const workerSid = grant.worker.sid;
+    const key = sessionKey(grant.accountSid, workerSid);
     if (query.get('closeExistingSessions') === 'true') {
-      for (const other of this.sessions.get(workerSid) ?? []) {
+      for (const other of this.sessions.get(key) ?? []) {
         this.end(
           other,
           CLOSE.replaced,
@@ -316,20 +344,20 @@ export class EventBridge implements EventBridgeControl {
       socket,
       grant,
       server,
-      connectedAt: store.clock.nowMs(),
+      connectedAt: clock.nowMs(),
       setWorkerOffline: query.get('setWorkerOfflineIfDisconnected') !== 'false',
       expiry: undefined,
       keepActivity: false,
     };
-    let set = this.sessions.get(workerSid);
+    let set = this.sessions.get(key);
     if (set === undefined) {
       set = new Set();
-      this.sessions.set(workerSid, set);
+      this.sessions.set(key, set);
     }
     set.add(session);
-    clearTimeout(this.offlineTimers.get(workerSid));
-    this.offlineTimers.delete(workerSid);
-    session.expiry = store.clock.schedule(grant.expiresAt, () =>
+    clearTimeout(this.offlineTimers.get(key));
+    this.offlineTimers.delete(key);
+    session.expiry = clock.schedule(grant.expiresAt, () =>
       this.end(
         session,
         CLOSE.expired,
@@ -344,9 +372,9 @@ export class EventBridge implements EventBridgeControl {
         event_type: 'init',
         payload: {
           channel_id: workerSid,
-          account_sid: policy.accountSid,
+          account_sid: grant.accountSid,
           workspace_sid: grant.workspace.sid,
-          token_lifetime: Math.max(0, grant.expiresAt - store.clock.nowMs()),
+          token_lifetime: Math.max(0, grant.expiresAt - clock.nowMs()),
         },
       }),
     );
@@ -370,22 +398,23 @@ export class EventBridge implements EventBridgeControl {
 
   private closed(session: Session): void {
     this.forget(session);
-    const { workspace, worker } = session.grant;
-    if (session.keepActivity || !session.setWorkerOffline || this.sessions.has(worker.sid)) return;
-    clearTimeout(this.offlineTimers.get(worker.sid));
+    const { grant } = session;
+    const key = sessionKey(grant.accountSid, grant.worker.sid);
+    if (session.keepActivity || !session.setWorkerOffline || this.sessions.has(key)) return;
+    clearTimeout(this.offlineTimers.get(key));
     const timer = setTimeout(() => {
-      this.offlineTimers.delete(worker.sid);
-      if (!this.sessions.has(worker.sid)) this.moveOffline(workspace, worker);
+      this.offlineTimers.delete(key);
+      if (!this.sessions.has(key)) this.moveOffline(grant);
     }, this.offlineGraceMs);
     timer.unref();
-    this.offlineTimers.set(worker.sid, timer);
+    this.offlineTimers.set(key, timer);
   }
 
   private forget(session: Session): void {
     session.expiry?.cancel();
-    const workerSid = session.grant.worker.sid;
-    const set = this.sessions.get(workerSid);
-    if (set?.delete(session) && set.size === 0) this.sessions.delete(workerSid);
+    const key = sessionKey(session.grant.accountSid, session.grant.worker.sid);
+    const set = this.sessions.get(key);
+    if (set?.delete(session) && set.size === 0) this.sessions.delete(key);
     if (this.sessions.size === 0 && this.heartbeat !== undefined) {
       clearInterval(this.heartbeat);
       this.heartbeat = undefined;
@@ -396,11 +425,8 @@ export class EventBridge implements EventBridgeControl {
    * Moves a disconnected worker to the workspace's offline activity (one named `Offline`, else
    * the default activity when it is unavailable) through the UpdateWorker operation.
    */
-  private moveOffline(workspace: WorkspaceState, worker: WorkerRecord): void {
-    if (
-      this.context.store.workspaces.get(workspace.sid) !== workspace ||
-      !workspace.workers.has(worker.sid)
-    ) {
+  private moveOffline({ accountSid, store, workspace, worker }: WorkerGrant): void {
+    if (store.workspaces.get(workspace.sid) !== workspace || !workspace.workers.has(worker.sid)) {
       return;
     }
     const activities = [...workspace.activities.values()];
@@ -413,16 +439,19 @@ export class EventBridge implements EventBridgeControl {
       );
     if (offline === undefined || worker.activitySid === offline.sid) return;
     // A worker whose pending reservations forbid the change keeps its activity, as on a REST call.
-    this.context.answer({
-      method: 'POST',
-      url: new URL(`${workspace.path}/Workers/${worker.sid}`, this.context.origin),
-      authorization: null,
-      ifMatch: null,
-      contentType: 'application/x-www-form-urlencoded',
-      body: new URLSearchParams({ ActivitySid: offline.sid }).toString(),
-      sourceIpAddress: '127.0.0.1',
-      trusted: true,
-    });
+    this.context.answer(
+      {
+        method: 'POST',
+        url: new URL(`${workspace.path}/Workers/${worker.sid}`, this.context.origin),
+        authorization: null,
+        ifMatch: null,
+        contentType: 'application/x-www-form-urlencoded',
+        body: new URLSearchParams({ ActivitySid: offline.sid }).toString(),
+        sourceIpAddress: '127.0.0.1',
+        trusted: true,
+      },
+      accountSid,
+    );
   }
 }
 

@@ -8,7 +8,7 @@ import type { OperationId } from '@taskrouter/core';
 import { answerFor, type IncomingCall, type OutgoingAnswer } from '../../rest/dispatch.js';
 import { EmulatorRequestError, notFound } from '../../domain/errors.js';
 import { Router } from '../../rest/router.js';
-import type { Store, WorkspaceState } from '../../domain/state.js';
+import type { WorkspaceState } from '../../domain/state.js';
 import {
   activitySnapshot,
   reservationSnapshot,
@@ -65,10 +65,9 @@ const router = new Router();
 
 /** What the HTTP half needs from the emulator. */
 export interface HttpChannelContext {
-  readonly store: Store;
   readonly policy: TokenPolicy;
-  /** The emulator's REST answer; calls the bridge vouches for are marked `trusted`. */
-  readonly answer: (call: IncomingCall) => OutgoingAnswer;
+  /** The emulator's REST answer on one account's state; calls the bridge vouches for are marked `trusted`. */
+  readonly answer: (call: IncomingCall, accountSid: string) => OutgoingAnswer;
 }
 
 /** One SDK request, as its JSON body says. */
@@ -96,7 +95,7 @@ export async function answerBridgeHttp(
       return { ...answerFor(error), allow: 'POST, OPTIONS', headers: CORS_HEADERS };
     }
     const request = parseRequest(call.body);
-    const grant = await authenticateWorkerToken(context.store, context.policy, request.token);
+    const grant = await authenticateWorkerToken(context.policy, request.token);
     answer = answerRequest(context, call, request, grant);
   } catch (error) {
     if (!(error instanceof EmulatorRequestError)) throw error;
@@ -166,7 +165,7 @@ function answerRequest(
       `The access token's grant is for worker ${worker.sid}; role 'worker' cannot act on worker ${workerSid}`,
     );
   }
-  const now = context.store.clock.nowMs();
+  const now = context.policy.clock.nowMs();
   const listed =
     request.method === 'GET' ? listFromState(workspace, segments, request.params, now) : undefined;
   if (listed !== undefined) return { status: 200, body: JSON.stringify({ payload: listed }) };
@@ -186,16 +185,19 @@ function answerRequest(
   const form = formOf(request.params);
   const url = new URL(pathname, call.url.origin);
   if (request.method !== 'POST') url.search = form.toString();
-  const answer = context.answer({
-    method: request.method,
-    url,
-    authorization: null,
-    ifMatch: call.ifMatch,
-    contentType: 'application/x-www-form-urlencoded',
-    body: request.method === 'POST' ? form.toString() : null,
-    sourceIpAddress: call.sourceIpAddress,
-    trusted: true,
-  });
+  const answer = context.answer(
+    {
+      method: request.method,
+      url,
+      authorization: null,
+      ifMatch: call.ifMatch,
+      contentType: 'application/x-www-form-urlencoded',
+      body: request.method === 'POST' ? form.toString() : null,
+      sourceIpAddress: call.sourceIpAddress,
+      trusted: true,
+    },
+    grant.accountSid,
+  );
   if (answer.status >= 300 || answer.body === null) return answer;
   const sid = String((JSON.parse(answer.body) as { sid?: unknown }).sid);
   const payload = snapshotOf(workspace, kind, sid, now);
