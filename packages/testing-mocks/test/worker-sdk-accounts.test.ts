@@ -157,7 +157,7 @@ async function resetOfBLeavesA({ a, b, reservationA }: Awaited<ReturnType<typeof
 
 describe('the worker SDK of each account, accepting any credentials', () => {
   test('in process: each account hears its own events and its SDK acts on its own state', async () => {
-    const emulator = createEmulator({ acceptAnyCredentials: true });
+    const emulator = createEmulator({ acceptAnyCredentials: true, eventBridge: { offlineGraceMs: 50 } });
     const server = await emulator.listen();
     stops.push(() => emulator.close());
     const desks = await twoAccounts(server.url);
@@ -175,9 +175,17 @@ describe('the worker SDK of each account, accepting any credentials', () => {
     expect(emulator.eventBridge.connections().map((connection) => connection.accountSid)).toEqual([
       ACCOUNT_A,
     ]);
-    // Dropping one account's websockets leaves the other's.
+    // The filter names an account: B has no websocket left, and B's worker SID is none of A's.
     expect(emulator.eventBridge.disconnect({ accountSid: ACCOUNT_B })).toBe(0);
-    expect(emulator.eventBridge.disconnect({ accountSid: ACCOUNT_A })).toBe(1);
+    expect(emulator.eventBridge.disconnect({ accountSid: ACCOUNT_A, workerSid: b.worker.sid })).toBe(0);
+    // A's worker, left without a websocket, goes offline in A's state.
+    a.sdk.disconnect();
+    await expect
+      .poll(
+        async () =>
+          (await a.client.api('GET', `${a.workspacePath}/Workers/${a.worker.sid}`)).body.activity_name,
+      )
+      .toBe('Offline');
     expect(emulator.eventBridge.connections()).toEqual([]);
   });
 

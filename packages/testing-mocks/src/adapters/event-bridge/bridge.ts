@@ -280,8 +280,8 @@ export class EventBridge implements EventBridgeControl {
     const now = this.context.policy.clock.nowMs();
     for (const frame of frames) {
       if (frame.event.eventType === 'worker.deleted') {
-        for (const session of this.sessions.get(sessionKey(frame.accountSid, frame.workerSids[0] ?? '')) ??
-          []) {
+        const deleted = this.sessions.get(sessionKey(frame.accountSid, frame.workerSids[0] ?? ''));
+        for (const session of deleted ?? []) {
           this.end(session, CLOSE.workerDeleted, `Worker ${frame.worker?.sid} was deleted`, true);
         }
         continue;
