@@ -5,7 +5,19 @@ import type {
   WorkflowFilterJSON,
   WorkflowTargetJSON,
 } from './types.js';
+import type { Expression } from '../expression/ast.js';
 import { WorkflowConfigError, readWorkflowConfig } from './validate.js';
+
+/** The syntax trees parsing a configuration produced, kept so compiling it parses nothing again. */
+const parsedExpressions = new WeakMap<WorkflowConfig, ReadonlyMap<string, Expression>>();
+
+/**
+ * The expressions {@link WorkflowConfig.parse} parsed for a configuration, by source.
+ * @internal
+ */
+export function expressionsParsedFor(config: WorkflowConfig): ReadonlyMap<string, Expression> | undefined {
+  return parsedExpressions.get(config);
+}
 
 function orderByText(orderBy: string | readonly OrderByClause[] | undefined): string | undefined {
   if (orderBy === undefined || typeof orderBy === 'string') return orderBy;
@@ -193,10 +205,10 @@ export class WorkflowConfig {
    * ```
    */
   static parse(input: string | object): WorkflowConfig {
-    const { configuration, problems } = readWorkflowConfig(input);
+    const { configuration, problems, expressions } = readWorkflowConfig(input);
     if (configuration === undefined || problems.length > 0) throw new WorkflowConfigError(problems);
     const { filters = [], default_filter } = configuration.task_routing;
-    return new WorkflowConfig(
+    const config = new WorkflowConfig(
       filters.map(
         (filter) =>
           new WorkflowRule(
@@ -207,5 +219,7 @@ export class WorkflowConfig {
       ),
       default_filter === undefined ? undefined : WorkflowRuleTarget.fromJSON(default_filter),
     );
+    parsedExpressions.set(config, expressions);
+    return config;
   }
 }

@@ -85,6 +85,8 @@ type TargetRole = 'first' | 'later' | 'default';
  */
 class ConfigurationReader {
   readonly problems: WorkflowConfigProblem[] = [];
+  /** Every expression that parsed, by source, so compiling need not parse it again. */
+  readonly expressions = new Map<string, Expression>();
 
   private report(path: string, message: string): void {
     this.problems.push({ path, message });
@@ -313,7 +315,9 @@ class ConfigurationReader {
 
   private parse(path: string, source: string): Expression | undefined {
     try {
-      return parseExpression(source);
+      const expression = this.expressions.get(source) ?? parseExpression(source);
+      this.expressions.set(source, expression);
+      return expression;
     } catch (error) {
       if (!(error instanceof ExpressionSyntaxError)) throw error;
       this.report(path, `does not parse: ${error.message}`);
@@ -340,10 +344,12 @@ class ConfigurationReader {
 export function readWorkflowConfig(input: unknown): {
   configuration: WorkflowConfigurationJSON | undefined;
   problems: WorkflowConfigProblem[];
+  /** The syntax tree of every expression that parsed, by source. */
+  expressions: ReadonlyMap<string, Expression>;
 } {
   const reader = new ConfigurationReader();
   const configuration = reader.read(input);
-  return { configuration, problems: reader.problems };
+  return { configuration, problems: reader.problems, expressions: reader.expressions };
 }
 
 /**

@@ -139,7 +139,12 @@ export function compileExpression(expressionOrSource: string | Expression): Comp
     typeof expressionOrSource === 'string' ? parseExpression(expressionOrSource) : expressionOrSource;
   const predicate = compileNode(expression);
   const compiled = (attributes: unknown, scopes?: ExpressionScopes): boolean => predicate(attributes, scopes);
-  return Object.assign(compiled, { expression, source: printExpression(expression) });
+  // The canonical source is printed when first read: routing never needs it.
+  let source: string | undefined;
+  return Object.defineProperties(compiled, {
+    expression: { value: expression, enumerable: true },
+    source: { get: () => (source ??= printExpression(expression)), enumerable: true },
+  }) as CompiledExpression;
 }
 
 /**

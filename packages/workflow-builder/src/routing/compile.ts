@@ -1,6 +1,7 @@
-import { WorkflowConfig } from '../config/classic.js';
+import { expressionsParsedFor, WorkflowConfig } from '../config/classic.js';
 import type { OrderByClause, WorkflowConfigurationJSON, WorkflowTargetJSON } from '../config/types.js';
 import { type CompiledExpression, compileExpression, compileOperand } from '../expression/evaluate.js';
+import type { Expression } from '../expression/ast.js';
 import { parseKeyReference } from '../expression/parse.js';
 
 /** A target's known-agent setting, ready to resolve against a task. */
@@ -108,7 +109,17 @@ function compileKnownWorker(definition: WorkflowTargetJSON): CompiledKnownWorker
   });
 }
 
-function compileTargets(definitions: readonly WorkflowTargetJSON[]): CompiledTarget[] {
+/** Syntax trees already parsed, by source; an expression missing from it is parsed here. */
+type ParsedExpressions = ReadonlyMap<string, Expression> | undefined;
+
+function compileSource(source: string, parsed: ParsedExpressions): CompiledExpression {
+  return compileExpression(parsed?.get(source) ?? source);
+}
+
+function compileTargets(
+  definitions: readonly WorkflowTargetJSON[],
+  parsed: ParsedExpressions,
+): CompiledTarget[] {
   let queue = '';
   let effectivePriority: number | undefined;
   let elapsed = 0;
@@ -124,8 +135,9 @@ function compileTargets(definitions: readonly WorkflowTargetJSON[]): CompiledTar
       effectivePriority,
       timeout: definition.timeout,
       cumulativeTimeout: definition.timeout === undefined ? undefined : elapsed,
-      expression: definition.expression === undefined ? undefined : compileExpression(definition.expression),
-      skipIf: definition.skip_if === undefined ? undefined : compileExpression(definition.skip_if),
+      expression:
+        definition.expression === undefined ? undefined : compileSource(definition.expression, parsed),
+      skipIf: definition.skip_if === undefined ? undefined : compileSource(definition.skip_if, parsed),
       orderBy: Object.freeze(parseOrderBy(definition.order_by)),
       knownWorker: compileKnownWorker(definition),
       definition,
@@ -168,6 +180,7 @@ export function compileWorkflow(config: WorkflowConfig | string | object): Compi
     WorkflowConfig.parse(parsed);
   }
   const configuration = parsed.toJSON();
+  const expressions = expressionsParsedFor(parsed);
   const { filters = [], default_filter } = configuration.task_routing;
   const workflow: CompiledWorkflow = Object.freeze({
     configuration,
@@ -176,12 +189,13 @@ export function compileWorkflow(config: WorkflowConfig | string | object): Compi
         Object.freeze({
           index,
           friendlyName: filter.filter_friendly_name,
-          expression: compileExpression(filter.expression),
-          targets: Object.freeze(compileTargets(filter.targets)),
+          expression: compileSource(filter.expression, expressions),
+          targets: Object.freeze(compileTargets(filter.targets, expressions)),
         }),
       ),
     ),
-    defaultTarget: default_filter === undefined ? undefined : compileTargets([default_filter])[0],
+    defaultTarget:
+      default_filter === undefined ? undefined : compileTargets([default_filter], expressions)[0],
   });
   compiledWorkflows.add(workflow);
   compiledByConfig.set(parsed, workflow);
