@@ -4,7 +4,7 @@
  * REST (resources, events, statistics).
  */
 import { once } from 'node:events';
-import { createAccessToken } from '@taskrouter/core';
+import { createAccessToken, decodeAccessToken } from '@taskrouter/core';
 import TaskRouter from 'twilio-taskrouter';
 import type { Reservation, Worker } from 'twilio-taskrouter';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
@@ -736,6 +736,18 @@ describe('API keys', () => {
     });
     expect(notAccount.status).toBe(403);
     expect(notAccount.body.message).toContain('sub must be an account SID');
+  });
+
+  test('emulator.createAccessToken mints for another account only when any credentials are accepted', async () => {
+    const other = `AC${'9'.repeat(32)}`;
+    const grant = { workspaceSid: setup.workspaceSid, workerSid: setup.alice };
+    expect(() => setup.emulator.createAccessToken({ ...grant, accountSid: other })).toThrow(
+      /accountSid AC9+ is not the emulator's account .*acceptAnyCredentials/,
+    );
+    const open = createEmulator({ acceptAnyCredentials: true });
+    const token = await open.createAccessToken({ ...grant, accountSid: other });
+    expect(decodeAccessToken(token)).toMatchObject({ sub: other, iss: open.apiKeys[0]!.sid });
+    expect(decodeAccessToken(await open.createAccessToken(grant)).sub).toBe(open.credentials.accountSid);
   });
 
   test('with configured credentials a token of another account is refused', async () => {

@@ -98,6 +98,12 @@ export type EmulatorTokenOptions = Pick<AccessTokenOptions, 'identity' | 'ttlSec
   AccessTokenOptions['taskRouter'] & {
     /** Signs with this API key (one of {@link EmulatorOptions.apiKeys}); the first one by default. */
     apiKeySid?: string;
+    /**
+     * The account the token is for (`sub`); the emulator's own by default. Another account SID
+     * only with {@link EmulatorOptions.acceptAnyCredentials}, where the token reaches the state
+     * of that caller's account.
+     */
+    accountSid?: string;
   };
 
 /** A value the seeding helpers encode into a form field. */

@@ -70,13 +70,24 @@ export function createWorkerSide(options: EmulatorOptions, parts: WorkerSidePart
     apiKeys,
     members: {
       apiKeys: keys,
-      createAccessToken({ apiKeySid, identity, ttlSeconds, ...taskRouter }) {
+      createAccessToken({
+        apiKeySid,
+        accountSid: tokenAccountSid = accountSid,
+        identity,
+        ttlSeconds,
+        ...taskRouter
+      }) {
         const key = apiKeySid === undefined ? keys[0] : keys.find((each) => each.sid === apiKeySid);
         if (key === undefined) {
           throw new TypeError(`createAccessToken: ${apiKeySid} is not one of the emulator's API keys`);
         }
+        if (tokenAccountSid !== accountSid && !accounts.acceptAny) {
+          throw new TypeError(
+            `createAccessToken: accountSid ${tokenAccountSid} is not the emulator's account ${accountSid}; other accounts need acceptAnyCredentials`,
+          );
+        }
         return createAccessToken({
-          accountSid,
+          accountSid: tokenAccountSid,
           apiKeySid: key.sid,
           apiKeySecret: key.secret,
           ...(identity === undefined ? {} : { identity }),
