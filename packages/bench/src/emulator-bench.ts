@@ -64,18 +64,21 @@ function availableActivity(emulator: Emulator, workspaceSid: string): string {
 }
 
 /**
- * A legal target expression close to the length limit that reads only `worker.` and that no
- * bench worker satisfies; `variant` makes distinct expressions of the same size.
+ * A legal target expression close to the length limit that no bench worker satisfies; it reads
+ * only `worker.` unless `prefix` reads more. `variant` makes distinct expressions of the same size.
  */
-function rejectingExpression(variant: string): string {
+function rejectingExpression(variant: string, prefix = ''): string {
   const parts: string[] = [];
-  for (let length = 2, index = 0; length < MAX_EXPRESSION_LENGTH - 100; index++) {
+  for (let length = prefix.length + 2, index = 0; length < MAX_EXPRESSION_LENGTH - 100; index++) {
     const part = `worker.skill == "${variant}-${index}"`;
     parts.push(part);
     length += part.length + 4;
   }
-  return `(${parts.join(' OR ')})`;
+  return `${prefix}(${parts.join(' OR ')})`;
 }
+
+/** The languages tasks of the task-reading rejecting target ask for; no bench worker speaks one. */
+const LANGUAGES = ['fr', 'es', 'de', 'it'];
 
 /**
  * A workspace with `queueCount` queues, one filter per queue, and `workerCount` available workers;
@@ -236,7 +239,9 @@ async function coreLifecycles(durationMs: number): Promise<number> {
 /**
  * Microseconds per routed task (create, route, cancel) with 100 and 10,000 workers: `us<workers>`
  * when the target takes any worker of the queue, `rejectingUs<workers>` when a 32 KB target
- * expression rejects every one (the task is created, left waiting and canceled).
+ * expression rejects every one (the task is created, left waiting and canceled), and
+ * `taskRejectingUs<workers>` when that expression also reads the task's language (the skills
+ * pattern `worker.languages HAS task.language`).
  */
 async function routing(durationMs: number) {
   const costs: Record<string, number> = {};
@@ -250,23 +255,35 @@ async function routing(durationMs: number) {
     });
     costs[`us${workers}`] = 1e6 / perSecond;
   }
-  for (const workers of [100, 10_000]) {
-    const emulator = createEmulator();
-    const call = caller(emulator);
-    const { path, workflowSid } = routedWorkspace(emulator, workers, 10, rejectingExpression('skill'));
-    const waitingTask = async (index: number) => {
-      const task = await call('POST', `${path}/Tasks`, {
-        Attributes: JSON.stringify({ queue: `q${index % 10}` }),
-        WorkflowSid: workflowSid,
-      });
-      const listed = await call('GET', `${path}/Tasks/${task.sid}/Reservations`);
-      if ((listed.reservations as unknown[]).length > 0)
-        throw new Error('a target expression that rejects every worker got a reservation');
-      await call('POST', `${path}/Tasks/${task.sid}`, { AssignmentStatus: 'canceled' });
-    };
-    // The first task of each queue evaluates the expression once per worker; later ones reuse it.
-    for (let index = 0; index < 10; index++) await waitingTask(index);
-    costs[`rejectingUs${workers}`] = 1e6 / (await stepsPerSecond(durationMs, waitingTask));
+  const variants = [
+    { metric: 'rejectingUs', expression: rejectingExpression('skill'), languages: [undefined] },
+    {
+      metric: 'taskRejectingUs',
+      expression: rejectingExpression('skill', 'worker.languages HAS task.language AND '),
+      languages: LANGUAGES,
+    },
+  ];
+  for (const { metric, expression, languages } of variants) {
+    for (const workers of [100, 10_000]) {
+      const emulator = createEmulator();
+      const call = caller(emulator);
+      const { path, workflowSid } = routedWorkspace(emulator, workers, 10, expression);
+      const waitingTask = async (index: number) => {
+        const language = languages[Math.floor(index / 10) % languages.length];
+        const task = await call('POST', `${path}/Tasks`, {
+          Attributes: JSON.stringify({ queue: `q${index % 10}`, language }),
+          WorkflowSid: workflowSid,
+        });
+        const listed = await call('GET', `${path}/Tasks/${task.sid}/Reservations`);
+        if ((listed.reservations as unknown[]).length > 0)
+          throw new Error('a target expression that rejects every worker got a reservation');
+        await call('POST', `${path}/Tasks/${task.sid}`, { AssignmentStatus: 'canceled' });
+      };
+      // The first task of each queue and language evaluates the expression once per worker; later
+      // ones reuse it.
+      for (let index = 0; index < 10 * languages.length; index++) await waitingTask(index);
+      costs[`${metric}${workers}`] = 1e6 / (await stepsPerSecond(durationMs, waitingTask));
+    }
   }
   return costs;
 }

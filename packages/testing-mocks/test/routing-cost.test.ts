@@ -197,19 +197,51 @@ describe('results asked for with a worker-only expression that rejects every wor
   });
 });
 
-describe('the ready workers a worker-only expression selects', () => {
+describe('results asked for with an expression reading task. that rejects every worker', () => {
+  test('cost nothing per task after the first of its task values, so each costs the same at any worker count', async () => {
+    const { s, workflow, workers, tasks } = await hostileWorkspace(
+      'worker.languages HAS task.language',
+      (index) => ({ ticket: index, language: index % 2 ? 'fr' : 'es' }),
+      (index) => ({ languages: index % 2 ? ['en'] : ['en', 'de'], badge: index }),
+    );
+    // A language no task asked for yet: its first task looks at each ready worker, then indexes them.
+    const first = await checksDuring(() => s.task(workflow.sid, { ticket: 'first', language: 'it' }));
+    expect(first).toBeGreaterThanOrEqual(WORKERS);
+    expect(first).toBeLessThanOrEqual(2 * WORKERS);
+    // Scanning the ready workers would ask 10 × WORKERS results here.
+    const later = await checksDuring(async () => {
+      for (let index = 0; index < 10; index++)
+        await s.task(workflow.sid, { ticket: `more-${index}`, language: ['it', 'fr', 'es'][index % 3] });
+    });
+    expect(later).toBe(0);
+    // A worker that comes to speak a waiting task's language is offered the oldest such task.
+    const matching = workers[7]!;
+    await s.updateWorker(matching, { Attributes: JSON.stringify({ languages: ['fr'] }) });
+    const offers = await s.reservations(tasks[1]!);
+    expect(offers.map((offer) => offer.worker_sid)).toEqual([matching]);
+    expect(await s.reservations(tasks[3]!)).toEqual([]);
+  });
+});
+
+describe.each([
+  ['a worker-only expression', 'worker.skill == "x"', {}],
+  ['an expression reading task.', 'worker.skill == task.need', { need: 'x' }],
+])('the ready workers %s selects', (_, expression, taskAttributes) => {
   test('follow attribute and availability changes', async () => {
     const s = await scenario();
     const queue = await s.queue();
     const workflow = await s.workflow({
       task_routing: {
-        filters: [{ expression: '1==1', targets: [{ queue: queue.sid, expression: 'worker.skill == "x"' }] }],
+        filters: [{ expression: '1==1', targets: [{ queue: queue.sid, expression }] }],
       },
     });
+    // Idle the longest and never selected: a task's scan rejects them before it reaches anyone
+    // else, so its expression gets its index of selected workers at once.
+    for (const name of ['Carol', 'Dave', 'Erin']) await s.worker(name, { skill: 'none' });
     const alice = await s.worker('Alice', { skill: 'y' });
     const bob = await s.worker('Bob', { skill: 'x' });
     const offeredTo = async () => {
-      const task = await s.task(workflow.sid);
+      const task = await s.task(workflow.sid, taskAttributes);
       const workers = (await s.reservations(task.sid)).map((offer) => offer.worker_sid);
       await s.updateTask(task.sid, { AssignmentStatus: 'canceled', Reason: 'done' });
       return workers;

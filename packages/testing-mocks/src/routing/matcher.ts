@@ -24,6 +24,12 @@ import { SortedBag } from './sorted-bag.js';
 import { selectsByWorkerOnly, targetTakes } from './target-evaluations.js';
 import type { WorkerIndex } from './worker-index.js';
 
+/**
+ * Ready workers a task's scan must find its expression rejecting before the expression, with the
+ * task values it reads, gets its own index of the workers it selects.
+ */
+const INDEX_AFTER_REJECTIONS = 2;
+
 /** Matches tasks with workers and makes the reservations. */
 export class Matcher {
   private readonly reservationTimers = new Map<string, ScheduledTimer>();
@@ -138,19 +144,26 @@ export class Matcher {
       const worker = this.knownWorkerOf(state);
       return worker?.readyIn.has(this.index.readyBag(queue, channelSid)) && eligible(worker) ? [worker] : [];
     }
-    // A worker-only expression has its own index of the ready workers it selects, so a task whose
-    // expression selects nobody costs the same with 100 workers as with 10,000.
+    // An expression has its own index of the ready workers it selects (per distinct task values it
+    // reads), so a task whose expression selects nobody costs the same with 100 workers as with
+    // 10,000. A worker-only one gets it at once; one reading `task.` once a scan of the ready
+    // workers met two it rejects, so values whose first ready workers suit cost no index.
     const expression = state.target?.expression;
-    const bag =
-      expression !== undefined && selectsByWorkerOnly(expression)
-        ? this.index.selectedBag(queue, channelSid, expression)
-        : this.index.readyBag(queue, channelSid);
+    const attributes = state.record.attributesValue;
+    const selected =
+      expression === undefined
+        ? undefined
+        : this.index.selectedBag(queue, channelSid, expression, attributes, selectsByWorkerOnly(expression));
     const orderBy = state.target?.orderBy ?? [];
     const chosen: WorkerState[] = [];
-    bag.scan((worker) => {
+    let rejected = 0;
+    (selected ?? this.index.readyBag(queue, channelSid)).scan((worker) => {
       if (eligible(worker)) chosen.push(worker);
+      else rejected++;
       return orderBy.length > 0 || chosen.length < wanted;
     });
+    if (selected === undefined && expression !== undefined && rejected >= INDEX_AFTER_REJECTIONS)
+      this.index.selectedBag(queue, channelSid, expression, attributes, true);
     return orderBy.length > 0 ? sortByOrderBy(chosen, orderBy).slice(0, wanted) : chosen;
   }
 

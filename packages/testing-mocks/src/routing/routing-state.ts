@@ -75,15 +75,23 @@ export interface QueueState {
   /** Task channel SID → members ready for a task of that channel. Built on first use. */
   readonly ready: Map<string, SortedBag<WorkerState>>;
   /**
-   * Task channel SID → worker-only target expression → the ready members it selects, least
-   * recently used first. Built on first use.
+   * Task channel SID → selection key (`selectionKey`: a target expression with the task values it
+   * reads) → the ready members it selects, least recently used first. Built on first use.
    */
-  readonly selections: Map<string, Map<CompiledExpression, SortedBag<WorkerState>>>;
+  readonly selections: Map<string, Map<string, Selection>>;
   /**
    * Task channel SID → tasks waiting for more reservations, grouped by their target expression
    * when it reads only `worker.` (a worker it rejects skips the whole group), else under null.
    */
   readonly waiting: Map<string, Map<CompiledExpression | null, SortedBag<TaskState>>>;
+}
+
+/** The ready members of a queue that a target expression selects for tasks of equal values. */
+export interface Selection {
+  readonly expression: CompiledExpression;
+  /** Attributes of a task the selection was built for: any task of the same key selects the same. */
+  readonly taskAttributes: object;
+  readonly bag: SortedBag<WorkerState>;
 }
 
 /** Routing state of a task that still needs routing. */

@@ -24,6 +24,8 @@ interface Projection {
 }
 
 interface ExpressionPlan {
+  /** Distinguishes expressions in selection keys. */
+  readonly id: number;
   readonly task: Projection;
   readonly worker: Projection;
   /** False when the expression reads `worker.channel`. */
@@ -33,6 +35,7 @@ interface ExpressionPlan {
 }
 
 const plans = new WeakMap<CompiledExpression, ExpressionPlan>();
+let plansMade = 0;
 
 /**
  * Diagnostics that tests read to prove that routing cost does not grow as tasks × workers:
@@ -66,10 +69,26 @@ function planOf(expression: CompiledExpression): ExpressionPlan {
       paths: [...found.values()],
       groupOf: new WeakMap(),
     });
-    plan = { task: projection(paths.task), worker: projection(paths.worker), cacheable, results: new Map() };
+    plan = {
+      id: plansMade++,
+      task: projection(paths.task),
+      worker: projection(paths.worker),
+      cacheable,
+      results: new Map(),
+    };
     plans.set(expression, plan);
   }
   return plan;
+}
+
+/**
+ * Names the worker-only predicate an expression becomes once the task values it reads are fixed:
+ * tasks with equal keys select the same workers. Undefined when results are not remembered (the
+ * expression reads `worker.channel`).
+ */
+export function selectionKey(expression: CompiledExpression, taskAttributes: object): string | undefined {
+  const plan = planOf(expression);
+  return plan.cacheable ? `${plan.id}:${groupOf(plan.task, taskAttributes)}` : undefined;
 }
 
 /** Whether the expression's result depends on the worker alone and can be remembered per worker. */

@@ -9,16 +9,19 @@ import { isQueueMember, workerScopes } from '../domain/workers.js';
 import {
   byIdleTime,
   idleOn,
-  NO_ATTRIBUTES,
   type QueueState,
   type RoutingContext,
+  type Selection,
   type WorkerState,
 } from './routing-state.js';
 import { SortedBag } from './sorted-bag.js';
-import { targetTakes } from './target-evaluations.js';
+import { selectionKey, targetTakes } from './target-evaluations.js';
 
-/** Worker-only expressions with a ready index per (queue, task channel); the least recently used go first. */
-const MAX_SELECTIONS = 16;
+/**
+ * Selections (expression and task values) kept per (queue, task channel); the least recently used
+ * go first. Each costs one remembered lookup per worker that turns ready.
+ */
+const MAX_SELECTIONS = 64;
 
 /** Routing state of a workspace's workers and queues, kept in step with their records. */
 export class WorkerIndex {
@@ -90,8 +93,8 @@ export class WorkerIndex {
     const selections = queue.selections.get(channelSid);
     if (!selections) return;
     const ready = worker.readyIn.has(queue.ready.get(channelSid)!);
-    for (const [expression, bag] of selections) {
-      const selected = ready && targetTakes(expression, NO_ATTRIBUTES, this.view(worker));
+    for (const { expression, taskAttributes, bag } of selections.values()) {
+      const selected = ready && targetTakes(expression, taskAttributes, this.view(worker));
       if (selected !== worker.readyIn.has(bag)) place(worker, bag, selected);
     }
   }
@@ -101,7 +104,8 @@ export class WorkerIndex {
     for (const [channel, bag] of queue.ready)
       if (channelSid === undefined || channel === channelSid) yield bag;
     for (const [channel, selections] of queue.selections) {
-      if (channelSid === undefined || channel === channelSid) yield* selections.values();
+      if (channelSid === undefined || channel === channelSid)
+        for (const selection of selections.values()) yield selection.bag;
     }
   }
 
@@ -195,40 +199,51 @@ export class WorkerIndex {
   }
 
   /**
-   * The ready members of the queue for the channel that a worker-only target expression selects,
-   * in ready order. Workers are checked when the selection is built and when they enter the ready
-   * bag or change; results are remembered (`target-evaluations.ts`), so each distinct set of values
-   * the expression reads is evaluated once.
+   * The ready members of the queue for the channel that a target expression selects for tasks
+   * holding the task's values under the keys it reads, in ready order; undefined when the
+   * expression's results are not remembered, or when there is none yet and `build` is false.
+   * Workers are checked when the selection is built and when they enter the ready bag or change;
+   * results are remembered (`target-evaluations.ts`), so each distinct set of values the
+   * expression reads is evaluated once.
    */
-  selectedBag(queue: QueueState, channelSid: string, expression: CompiledExpression): SortedBag<WorkerState> {
-    const ready = this.readyBag(queue, channelSid);
+  selectedBag(
+    queue: QueueState,
+    channelSid: string,
+    expression: CompiledExpression,
+    taskAttributes: object,
+    build: boolean,
+  ): SortedBag<WorkerState> | undefined {
+    const key = selectionKey(expression, taskAttributes);
+    if (key === undefined) return undefined;
     let selections = queue.selections.get(channelSid);
+    const found = selections?.get(key);
+    if (found) {
+      // Most recently used last.
+      selections!.delete(key);
+      selections!.set(key, found);
+      return found.bag;
+    }
+    if (!build) return undefined;
+    const ready = this.readyBag(queue, channelSid);
     if (!selections) {
       selections = new Map();
       queue.selections.set(channelSid, selections);
     }
-    const bag = selections.get(expression);
-    if (bag) {
-      // Most recently used last.
-      selections.delete(expression);
-      selections.set(expression, bag);
-      return bag;
-    }
-    const selected = new SortedBag(ready.compare);
+    const selection: Selection = { expression, taskAttributes, bag: new SortedBag(ready.compare) };
     ready.scan((worker) => {
-      if (targetTakes(expression, NO_ATTRIBUTES, this.view(worker))) place(worker, selected, true);
+      if (targetTakes(expression, taskAttributes, this.view(worker))) place(worker, selection.bag, true);
       return true;
     });
-    selections.set(expression, selected);
+    selections.set(key, selection);
     if (selections.size > MAX_SELECTIONS) {
-      const [oldest, dropped] = selections.entries().next().value!;
+      const [oldest, { bag: dropped }] = selections.entries().next().value!;
       dropped.scan((worker) => {
         worker.readyIn.delete(dropped);
         return true;
       });
       selections.delete(oldest);
     }
-    return selected;
+    return selection.bag;
   }
 
   /**
