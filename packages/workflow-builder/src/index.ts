@@ -21,6 +21,7 @@ export {
   type ExpressionScopes,
   compileExpression,
   evaluateExpression,
+  readKeyPath,
 } from './expression/evaluate.js';
 export {
   EXPRESSION_KEYWORDS,

@@ -6,7 +6,7 @@ import type { AccessTokenOptions, OperationId, operations } from '@taskrouter/co
 import type { EventBridgeControl, EventBridgeOptions } from '../adapters/event-bridge/bridge.js';
 import type { ResourceBody } from '../render/body.js';
 import type { EmulatorFaults } from '../rest/faults.js';
-import type { OperationMatch, OverrideRule } from '../rest/overrides.js';
+import type { MatchValue, OperationMatch, OverrideRule } from '../rest/overrides.js';
 import type { CallRecord } from '../rest/call-log.js';
 import type { CallbackRecord } from '../routing/callbacks.js';
 import type { EmulatorServer, ListenOptions } from '../adapters/http-server.js';
@@ -107,13 +107,7 @@ export type EmulatorTokenOptions = Pick<AccessTokenOptions, 'identity' | 'ttlSec
   };
 
 /** A value the seeding helpers encode into a form field. */
-export type SeedValue =
-  | string
-  | number
-  | boolean
-  | Date
-  | readonly string[]
-  | { readonly [key: string]: unknown };
+export type SeedValue = MatchValue;
 
 /** The form fields of an operation's request body, as the spec declares them. */
 export type OperationFormBody<Op extends OperationId> = operations[Op] extends {

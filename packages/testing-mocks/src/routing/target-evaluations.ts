@@ -10,7 +10,12 @@
  * keys an expression reads form one group, evaluated once. Expressions that read `worker.channel`
  * are never remembered: those figures change with every reservation, without a new worker version.
  */
-import type { CompiledExpression, Expression, KeySegment } from '@taskrouter/workflow-builder';
+import {
+  type CompiledExpression,
+  type Expression,
+  type KeySegment,
+  readKeyPath,
+} from '@taskrouter/workflow-builder';
 import { NO_ATTRIBUTES } from './routing-state.js';
 
 /** Results remembered per expression and task group before they are dropped. */
@@ -97,31 +102,13 @@ export function selectsByWorkerOnly(expression: CompiledExpression): boolean {
   return plan.cacheable && plan.task.paths.length === 0;
 }
 
-/** Reads a path as the expression language does: own properties, array indexes, missing is null. */
-function read(root: unknown, path: readonly KeySegment[]): unknown {
-  let value = root;
-  for (const segment of path) {
-    if (typeof segment === 'number') value = Array.isArray(value) ? value[segment] : undefined;
-    else if (
-      value !== null &&
-      typeof value === 'object' &&
-      !Array.isArray(value) &&
-      Object.hasOwn(value, segment)
-    )
-      value = (value as Record<string, unknown>)[segment];
-    else value = undefined;
-    if (value === undefined) break;
-  }
-  return value === undefined ? null : value;
-}
-
 /** The values of the projection's keys in `source`, as text: equal text, equal results. */
 function groupOf(projection: Projection, source: object): string {
   if (projection.paths.length === 0) return '';
   let group = projection.groupOf.get(source);
   if (group === undefined) {
     // Attributes come from JSON, so equal text means values no comparison can tell apart.
-    group = JSON.stringify(projection.paths.map((path) => read(source, path)));
+    group = JSON.stringify(projection.paths.map((path) => readKeyPath(source, path)));
     projection.groupOf.set(source, group);
   }
   return group;

@@ -45,6 +45,25 @@ function step(value: unknown, segment: KeySegment): unknown {
 }
 
 /**
+ * Reads a key path below `value` as expressions do: own properties and array indexes only, and a
+ * key that does not exist reads as `null` (so `missing == null` holds).
+ *
+ * @example
+ * ```ts
+ * console.log(readKeyPath({ skills: ['en', 'fr'] }, ['skills', 1])); // fr
+ * console.log(readKeyPath({}, ['constructor'])); // null
+ * ```
+ */
+export function readKeyPath(value: unknown, path: readonly KeySegment[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (current === undefined) break;
+    current = step(current, segment);
+  }
+  return current === undefined ? null : current;
+}
+
+/**
  * Compiles one operand into a function that reads its value (keys that do not exist read as null).
  * @internal
  */
@@ -58,15 +77,11 @@ export function compileOperand(operand: Operand): Resolver {
     return () => elements;
   }
   const [root, ...rest] = operand.path as [string, ...KeySegment[]];
-  return (attributes, scopes) => {
-    let value = scopes !== undefined && hasOwn.call(scopes, root) ? scopes[root] : step(attributes, root);
-    for (const segment of rest) {
-      if (value === undefined) break;
-      value = step(value, segment);
-    }
-    // A key that does not exist reads as null, so `missing == null` holds.
-    return value === undefined ? null : value;
-  };
+  return (attributes, scopes) =>
+    readKeyPath(
+      scopes !== undefined && hasOwn.call(scopes, root) ? scopes[root] : step(attributes, root),
+      rest,
+    );
 }
 
 const isScalar = (value: unknown): value is ScalarValue =>
