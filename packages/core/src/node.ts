@@ -22,7 +22,7 @@
  * ```
  * @packageDocumentation
  */
-import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { type TaskRouterClientOptions, createClientWithClock } from './client.js';
 import { TaskRouterValidationError } from './errors.js';
@@ -114,7 +114,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     );
   }
   const agentOptions = { keepAlive: true, maxSockets, timeout: idleTimeoutMs };
-  const httpAgent = new HttpAgent(agentOptions);
+  const httpAgent = new http.Agent(agentOptions);
   let httpsAgent: HttpsAgent | undefined;
 
   /**
