@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isSid } from '@taskrouter/core';
 import { DEFAULT_REQUEST_TIMEOUT, type ListenOptions } from './http-server.js';
 
 /** The emulator options the command line sets (a subset of `createEmulator`'s options). */
@@ -123,40 +124,34 @@ export function parseCliArguments(
   }
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   if (host === '') throw new CliUsageError('--host must not be empty');
-  const accountSid = (values['account-sid'] as string | undefined) || env.TWILIO_ACCOUNT_SID || undefined;
-  const authToken = (values['auth-token'] as string | undefined) || env.TWILIO_AUTH_TOKEN || undefined;
-  if ((accountSid === undefined) !== (authToken === undefined)) {
-    throw new CliUsageError(
-      'give both an account SID and an auth token (--account-sid/--auth-token or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN), or neither',
-    );
-  }
-  if (accountSid !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
-    throw new CliUsageError(`--account-sid must be AC followed by 32 hex digits, got '${accountSid}'`);
-  }
+  const account = sidAndSecret(values, env, {
+    sid: 'account-sid',
+    secret: 'auth-token',
+    sidVariable: 'TWILIO_ACCOUNT_SID',
+    secretVariable: 'TWILIO_AUTH_TOKEN',
+    prefix: 'AC',
+    what: 'an account SID and an auth token',
+  });
   const clock = (values.clock as string | undefined) ?? 'real';
   if (clock !== 'real' && clock !== 'virtual') {
     throw new CliUsageError(`--clock must be 'real' or 'virtual', got '${clock}'`);
   }
   const stateFile = values['state-file'] as string | undefined;
   if (stateFile === '') throw new CliUsageError('--state-file must name a file');
-  const apiKeySid = (values['api-key-sid'] as string | undefined) || env.TWILIO_API_KEY || undefined;
-  const apiKeySecret = (values['api-key-secret'] as string | undefined) || env.TWILIO_API_SECRET || undefined;
-  if ((apiKeySid === undefined) !== (apiKeySecret === undefined)) {
-    throw new CliUsageError(
-      'give both an API key SID and its secret (--api-key-sid/--api-key-secret or TWILIO_API_KEY/TWILIO_API_SECRET), or neither',
-    );
-  }
-  if (apiKeySid !== undefined && !/^SK[0-9a-fA-F]{32}$/.test(apiKeySid)) {
-    throw new CliUsageError(`--api-key-sid must be SK followed by 32 hex digits, got '${apiKeySid}'`);
-  }
+  const apiKey = sidAndSecret(values, env, {
+    sid: 'api-key-sid',
+    secret: 'api-key-secret',
+    sidVariable: 'TWILIO_API_KEY',
+    secretVariable: 'TWILIO_API_SECRET',
+    prefix: 'SK',
+    what: 'an API key SID and its secret',
+  });
   const credentials: CliEmulatorSettings =
-    accountSid === undefined
+    account === undefined
       ? { acceptAnyCredentials: true, clock }
-      : { accountSid, authToken: authToken!, clock };
+      : { accountSid: account.sid, authToken: account.secret, clock };
   const emulator: CliEmulatorSettings =
-    apiKeySid === undefined
-      ? credentials
-      : { ...credentials, apiKeys: [{ sid: apiKeySid, secret: apiKeySecret! }] };
+    apiKey === undefined ? credentials : { ...credentials, apiKeys: [apiKey] };
   const listen: CliSettings['listen'] = { port, host, ui: values['no-ui'] !== true };
   const requestTimeout = milliseconds('request-timeout', values['request-timeout']);
   const headersTimeout = milliseconds('headers-timeout', values['headers-timeout']);
@@ -184,4 +179,37 @@ function milliseconds(flag: string, value: string | boolean | undefined): number
     throw new CliUsageError(`--${flag} must be a whole number of milliseconds above 0, got '${text}'`);
   }
   return parsed;
+}
+
+/** Where {@link sidAndSecret} reads a credential pair from, and how it names it in errors. */
+interface CredentialPair {
+  sid: string;
+  secret: string;
+  sidVariable: string;
+  secretVariable: string;
+  prefix: 'AC' | 'SK';
+  what: string;
+}
+
+/**
+ * A SID and its secret from their flags, else from their environment variables: both or neither,
+ * and the SID of the pair's kind.
+ */
+function sidAndSecret(
+  values: Record<string, string | boolean | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
+  pair: CredentialPair,
+): { sid: string; secret: string } | undefined {
+  const sid = (values[pair.sid] as string | undefined) || env[pair.sidVariable] || undefined;
+  const secret = (values[pair.secret] as string | undefined) || env[pair.secretVariable] || undefined;
+  if (sid === undefined && secret === undefined) return undefined;
+  if (sid === undefined || secret === undefined) {
+    throw new CliUsageError(
+      `give both ${pair.what} (--${pair.sid}/--${pair.secret} or ${pair.sidVariable}/${pair.secretVariable}), or neither`,
+    );
+  }
+  if (!isSid(sid, pair.prefix)) {
+    throw new CliUsageError(`--${pair.sid} must be ${pair.prefix} followed by 32 hex digits, got '${sid}'`);
+  }
+  return { sid, secret };
 }
