@@ -1,7 +1,7 @@
 /**
  * The emulator's dashboard: every workspace's queues with their waiting tasks, workers with their
- * activity and reservations, workflows drawn from their Mermaid flowcharts, the live event stream
- * and a clock control. Reads `/__emulator/overview`, listens to `/__emulator/events` and advances
+ * activity, reservations and worker SDK websockets, workflows drawn from their Mermaid flowcharts,
+ * the live event stream and a clock control. Reads `/__emulator/overview`, listens to `/__emulator/events` and advances
  * the clock through `/__emulator/clock/advance`; the browser sends the page's Basic credentials
  * along, as the requests are on the same origin. It shows one account: the one those credentials
  * stand for, or the one picked in the account list (sent as `?AccountSid=`, since an event stream
@@ -29,6 +29,8 @@ interface Overview {
       friendly_name: string;
       activity_name: string;
       available: boolean;
+      /** Open websockets of the worker SDK. */
+      sdk_connections: number;
       reservations: { sid: string; task_sid: string; reservation_status: string }[];
     }[];
     workflows: { sid: string; friendly_name: string; mermaid: string }[];
@@ -162,6 +164,15 @@ async function renderOverview(overview: Overview): Promise<void> {
           element('span', {
             className: `badge ${worker.available ? 'available' : 'unavailable'}`,
             text: worker.activity_name,
+          }),
+          document.createTextNode(' '),
+          element('span', {
+            className: `badge ${worker.sdk_connections > 0 ? 'connected' : 'muted'}`,
+            data: { sdkConnections: String(worker.sdk_connections) },
+            text:
+              worker.sdk_connections === 0
+                ? 'SDK offline'
+                : `SDK connected${worker.sdk_connections > 1 ? ` ×${worker.sdk_connections}` : ''}`,
           }),
           element(
             'ul',

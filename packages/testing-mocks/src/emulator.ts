@@ -238,9 +238,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       account.engine.eventObservers.add(listener);
       return () => account.engine.eventObservers.delete(listener);
     },
+    subscribeConnections: (listener) => workerSide.observeConnections(account.sid, listener),
     overview: () => ({
       clock: { now: clock.now().toISOString() },
-      ...(overview(createInspector(account.store, origin)) as object),
+      ...(overview(
+        createInspector(account.store, origin),
+        workerSide.connectionCounts(account.sid),
+      ) as object),
     }),
     logs: {
       calls: (operationId) =>

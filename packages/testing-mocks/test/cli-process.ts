@@ -130,3 +130,58 @@ export async function seedEscalation(client: ServerClient, timeout: number, work
     workers: (created.workers ?? []) as { sid: string; friendly_name: string }[],
   };
 }
+
+/** A message of the remote control's event stream. */
+export interface StreamedEvent {
+  event_type: string;
+  sid?: string;
+  workspace_sid?: string;
+  resource_sid?: string;
+  /** `emulator.worker-sdk` messages: the worker and its open websockets. */
+  worker_sid?: string;
+  connections?: number;
+}
+
+/**
+ * Reads the remote control's event stream (`query` appended to its path, `auth` as Authorization),
+ * calling `start` once it is open, until `enough` says stop.
+ */
+export async function readEvents(
+  url: string,
+  enough: (events: StreamedEvent[]) => boolean,
+  start: () => Promise<void>,
+  query: string,
+  auth: string,
+) {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/__emulator/events${query}`, {
+    headers: { authorization: auth },
+    signal: controller.signal,
+  });
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: StreamedEvent[] = [];
+  let buffer = '';
+  let started = false;
+  while (!enough(events)) {
+    if (!started) {
+      // The stream is open once its first frame (the retry hint) arrives.
+      const { value } = await reader.read();
+      buffer += value ?? '';
+      started = true;
+      await start();
+      continue;
+    }
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    const frames = buffer.split('\n\n');
+    buffer = frames.pop() ?? '';
+    for (const frame of frames) {
+      const data = frame.split('\n').find((line) => line.startsWith('data: '));
+      if (data) events.push(JSON.parse(data.slice(6)));
+    }
+  }
+  controller.abort();
+  return events;
+}

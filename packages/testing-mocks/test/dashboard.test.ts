@@ -1,7 +1,10 @@
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createAccessToken } from '@taskrouter/core';
+import TaskRouter from 'twilio-taskrouter';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeWithBrowser, launchChromium } from '../../../scripts/browser.js';
 import { cli, clientOf, seedEscalation, startCli } from './cli-process.js';
@@ -9,6 +12,8 @@ import { cli, clientOf, seedEscalation, startCli } from './cli-process.js';
 const accountSid = `AC${'f'.repeat(32)}`;
 const authToken = 'dashboard-token';
 const authorization = `Basic ${btoa(`${accountSid}:${authToken}`)}`;
+const apiKeySid = `SK${'d'.repeat(32)}`;
+const apiKeySecret = 'dashboard-key-secret';
 /**
  * The docs site shows this screenshot (docs/dev-server.md). `UPDATE_SCREENSHOTS=1` writes it there;
  * other runs write a scratch copy, so a test run leaves the tree as it was.
@@ -25,7 +30,18 @@ describeWithBrowser('the dashboard at /__emulator/ui', () => {
   beforeAll(async () => {
     if (!existsSync(cli))
       throw new Error('dist/cli.js is missing: run `pnpm --filter @taskrouter/testing-mocks build`');
-    server = await startCli(['--account-sid', accountSid, '--auth-token', authToken, '--clock', 'virtual']);
+    server = await startCli([
+      '--account-sid',
+      accountSid,
+      '--auth-token',
+      authToken,
+      '--api-key-sid',
+      apiKeySid,
+      '--api-key-secret',
+      apiKeySecret,
+      '--clock',
+      'virtual',
+    ]);
   }, 30_000);
   afterAll(async () => {
     rmSync(scratch, { recursive: true, force: true });
@@ -92,6 +108,51 @@ describeWithBrowser('the dashboard at /__emulator/ui', () => {
 
       await page.screenshot({ path: screenshot, fullPage: true });
       expect(readFileSync(screenshot).subarray(1, 4).toString()).toBe('PNG');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  test("shows within a second when a worker's SDK connects and disconnects", async () => {
+    const client = clientOf(server.url, authorization);
+    const { workspaceSid, workers } = await seedEscalation(client, 120, [{ FriendlyName: 'Carol' }]);
+    const carol = workers[0]!;
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({
+        httpCredentials: { username: accountSid, password: authToken },
+      });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/__emulator/ui`);
+      await page.locator('#stream-state', { hasText: 'live' }).waitFor();
+      const badge = page.locator(`[data-worker-sid="${carol.sid}"] [data-sdk-connections]`);
+      await badge.and(page.locator('[data-sdk-connections="0"]')).waitFor();
+
+      const token = await createAccessToken({
+        accountSid,
+        apiKeySid,
+        apiKeySecret,
+        identity: 'carol',
+        taskRouter: { workspaceSid, workerSid: carol.sid },
+      });
+      const sdk = new TaskRouter.Worker(token, {
+        ebServer: `${server.url}/v1/wschannels`,
+        wsServer: `${server.url.replace(/^http/, 'ws')}/v1/wschannels`,
+        logLevel: 'silent',
+      });
+      try {
+        await once(sdk as unknown as NodeJS.EventEmitter, 'ready', { signal: AbortSignal.timeout(8000) });
+        await badge.and(page.locator('[data-sdk-connections="1"]')).waitFor({ timeout: 1000 });
+        expect(await badge.textContent()).toBe('SDK connected');
+        await page
+          .locator('#events [data-event-type="emulator.worker-sdk"]')
+          .first()
+          .waitFor({ timeout: 1000 });
+      } finally {
+        sdk.disconnect();
+      }
+      await badge.and(page.locator('[data-sdk-connections="0"]')).waitFor({ timeout: 1000 });
+      expect(await badge.textContent()).toBe('SDK offline');
     } finally {
       await browser.close();
     }

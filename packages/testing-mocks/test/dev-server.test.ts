@@ -5,61 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEmulator } from '../src/index.js';
-import { cli, clientOf, runCli, seedEscalation, startCli } from './cli-process.js';
+import { cli, clientOf, readEvents, runCli, seedEscalation, startCli } from './cli-process.js';
 
 const accountSid = `AC${'d'.repeat(32)}`;
 const authToken = 'dev-server-token';
 const credentials = ['--account-sid', accountSid, '--auth-token', authToken];
 const authorization = `Basic ${btoa(`${accountSid}:${authToken}`)}`;
 const clientOfServer = (url: string) => clientOf(url, authorization);
-
-/** Reads server-sent messages from a stream until `enough` says stop. */
-interface StreamedEvent {
-  event_type: string;
-  sid?: string;
-  workspace_sid?: string;
-  resource_sid?: string;
-}
-
-async function readEvents(
-  url: string,
-  enough: (events: StreamedEvent[]) => boolean,
-  start: () => Promise<void>,
-  query = '',
-  auth = authorization,
-) {
-  const controller = new AbortController();
-  const response = await fetch(`${url}/__emulator/events${query}`, {
-    headers: { authorization: auth },
-    signal: controller.signal,
-  });
-  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: StreamedEvent[] = [];
-  let buffer = '';
-  let started = false;
-  while (!enough(events)) {
-    if (!started) {
-      // The stream is open once its first frame (the retry hint) arrives.
-      const { value } = await reader.read();
-      buffer += value ?? '';
-      started = true;
-      await start();
-      continue;
-    }
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    const frames = buffer.split('\n\n');
-    buffer = frames.pop() ?? '';
-    for (const frame of frames) {
-      const data = frame.split('\n').find((line) => line.startsWith('data: '));
-      if (data) events.push(JSON.parse(data.slice(6)));
-    }
-  }
-  controller.abort();
-  return events;
-}
 
 describe('taskrouter-mock remote control over HTTP', () => {
   let server: Awaited<ReturnType<typeof startCli>>;
@@ -213,6 +165,8 @@ describe('taskrouter-mock remote control over HTTP', () => {
         taskSid = task.body.sid;
         await client.control('POST', '/__emulator/clock/advance', { seconds: 61 });
       },
+      '',
+      authorization,
     );
     const types = events.map((event) => event.event_type);
     expect(types.slice(0, 4)).toEqual([

@@ -9,7 +9,7 @@ import TaskRouter from 'twilio-taskrouter';
 import type { Reservation, Worker } from 'twilio-taskrouter';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createEmulator } from '../src/index.js';
-import { clientOf, startCli } from './cli-process.js';
+import { clientOf, readEvents, startCli } from './cli-process.js';
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -214,5 +214,44 @@ describe('the worker SDK of each account, accepting any credentials', () => {
     expect((await refused.json()).message).toContain(`${stranger}, which has no state in the emulator`);
     const accounts = (await b.client.control('GET', '/__emulator/accounts')).body.accounts;
     expect(accounts.map((account: { sid: string }) => account.sid)).not.toContain(stranger);
+  });
+
+  test("over the command: each account's overview and event stream show its own workers' SDK websockets", async () => {
+    const server = await startCli(['--clock', 'virtual']);
+    stops.push(() => server.stop());
+    const b = await deskOf(server.url, ACCOUNT_B, 'Bea');
+    const sdkConnections = async (desk: Desk) =>
+      (await desk.client.control('GET', '/__emulator/overview')).body.workspaces.flatMap(
+        (workspace: { workers: { sid: string; sdk_connections: number }[] }) =>
+          workspace.workers.map((worker) => [worker.sid, worker.sdk_connections]),
+      );
+    let a: Desk | undefined;
+    const events = await readEvents(
+      server.url,
+      (seen) => seen.some((event) => event.event_type === 'emulator.worker-sdk' && event.connections === 0),
+      async () => {
+        a = await deskOf(server.url, ACCOUNT_A, 'Ada');
+        expect(await sdkConnections(a)).toEqual([[a.worker.sid, 1]]);
+        expect(await sdkConnections(b)).toEqual([[b.worker.sid, 1]]);
+        // B's websocket closes first: A's stream must not hear of it.
+        b.sdk.disconnect();
+        await vi.waitFor(async () => expect(await sdkConnections(b)).toEqual([[b.worker.sid, 0]]), WAIT_MS);
+        a.sdk.disconnect();
+      },
+      '',
+      `Basic ${btoa(`${ACCOUNT_A}:secret-of-Ada`)}`,
+    );
+    const connections = events.filter((event) => event.event_type === 'emulator.worker-sdk');
+    expect(
+      connections.map(({ worker_sid, workspace_sid, connections }) => [
+        worker_sid,
+        workspace_sid,
+        connections,
+      ]),
+    ).toEqual([
+      [a!.worker.sid, a!.workspaceSid, 1],
+      [a!.worker.sid, a!.workspaceSid, 0],
+    ]);
+    expect(await sdkConnections(a!)).toEqual([[a!.worker.sid, 0]]);
   });
 });

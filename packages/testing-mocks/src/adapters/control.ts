@@ -14,6 +14,7 @@ import type { VirtualClock } from '../domain/clock.js';
 import { EmulatorRequestError, invalidParameter, missingParameter, notFound } from '../domain/errors.js';
 import type { EventRecord, WorkspaceState } from '../domain/state.js';
 import { renderEvent } from '../render/events.js';
+import type { ConnectionChange } from './event-bridge/bridge.js';
 import { answerFor, type CredentialPolicy, isAuthorized, type OutgoingAnswer } from '../rest/dispatch.js';
 
 /** Every control path starts with this. */
@@ -46,7 +47,12 @@ export interface ControlAccount {
   snapshot(): unknown;
   /** Calls `listener` with every event recorded from now on; returns the unsubscribe function. */
   subscribe(listener: (workspace: WorkspaceState, event: EventRecord) => void): () => void;
-  /** What the dashboard shows: every workspace's queues, tasks, workers and workflows. */
+  /**
+   * Calls `listener` when a worker of the account opens or closes a websocket of the worker SDK;
+   * returns the unsubscribe function.
+   */
+  subscribeConnections(listener: (change: ConnectionChange) => void): () => void;
+  /** What the dashboard shows: every workspace's queues, tasks, workers (with their open websockets) and workflows. */
   overview(): unknown;
   /** The request log (all, or one operation's) and the callback log. */
   readonly logs: { calls(operationId?: OperationId): unknown; callbacks(): unknown };
@@ -308,11 +314,24 @@ function openStream(
     const body = renderEvent(workspace, event, url.origin);
     response.write(`id: ${body.sid}\ndata: ${JSON.stringify(body)}\n\n`);
   });
+  // Not a TaskRouter event: the dashboard hears of the worker SDK's websockets this way.
+  const unsubscribeConnections = account.subscribeConnections((change) => {
+    if (workspaceSid !== null && change.workspaceSid !== workspaceSid) return;
+    const message = {
+      event_type: 'emulator.worker-sdk',
+      workspace_sid: change.workspaceSid,
+      worker_sid: change.workerSid,
+      connections: change.open,
+      description: `Worker ${change.workerSid} has ${change.open} worker SDK websocket${change.open === 1 ? '' : 's'} open`,
+    };
+    response.write(`data: ${JSON.stringify(message)}\n\n`);
+  });
   const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
   const close = () => {
     clearInterval(heartbeat);
     unsubscribe();
+    unsubscribeConnections();
     streams.delete(response);
   };
   request.on('close', close);

@@ -117,8 +117,11 @@ function located<T>(at: string, create: () => T): T {
   }
 }
 
-/** What the dashboard shows of each workspace of one account. */
-export function overview(inspect: EmulatorInspector): unknown {
+/**
+ * What the dashboard shows of each workspace of one account; `sdkConnections` has the number of
+ * open worker SDK websockets of each worker, by SID.
+ */
+export function overview(inspect: EmulatorInspector, sdkConnections: ReadonlyMap<string, number>): unknown {
   return {
     workspaces: inspect.workspaces().map((workspace) => {
       const sid = workspace.sid!;
@@ -157,6 +160,7 @@ export function overview(inspect: EmulatorInspector): unknown {
           friendly_name: worker.friendly_name,
           activity_name: worker.activity_name,
           available: activities.get(worker.activity_sid ?? '')?.available ?? false,
+          sdk_connections: sdkConnections.get(worker.sid!) ?? 0,
           reservations: reservations
             .filter((reservation) => reservation.worker_sid === worker.sid)
             .map((reservation) => ({

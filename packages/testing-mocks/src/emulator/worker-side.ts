@@ -3,7 +3,7 @@
  * bridge the worker SDK connects to. `createEmulator` composes it with the REST side.
  */
 import { createAccessToken, isSid } from '@taskrouter/core';
-import { EventBridge } from '../adapters/event-bridge/bridge.js';
+import { type ConnectionChange, EventBridge } from '../adapters/event-bridge/bridge.js';
 import { EVENT_BRIDGE_PATH, isEventBridgePath } from '../adapters/event-bridge/http-channel.js';
 import type { UpgradeHandler } from '../adapters/http-server.js';
 import type { VirtualClock } from '../domain/clock.js';
@@ -40,6 +40,10 @@ export interface WorkerSide {
   closeServer(owner: object): void;
   /** Closes every websocket, or one account's (that state is being reset). */
   reset(accountSid?: string): void;
+  /** The number of open websockets of each worker of one account, by worker SID. */
+  connectionCounts(accountSid: string): Map<string, number>;
+  /** Calls `listener` when a worker of the account opens or closes a websocket; returns the unsubscribe function. */
+  observeConnections(accountSid: string, listener: (change: ConnectionChange) => void): () => void;
 }
 
 /** Makes the worker side and subscribes its event bridge to the event log. */
@@ -107,6 +111,11 @@ export function createWorkerSide(options: EmulatorOptions, parts: WorkerSidePart
     }),
     closeServer: (owner) => bridge.closeServer(owner),
     reset: (sid) => bridge.reset(sid),
+    connectionCounts: (sid) => bridge.connectionCounts(sid),
+    observeConnections: (sid, listener) =>
+      bridge.observeConnections((change) => {
+        if (change.accountSid === sid) listener(change);
+      }),
   };
 }
 

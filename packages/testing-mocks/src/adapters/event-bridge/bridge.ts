@@ -59,6 +59,14 @@ export interface EventBridgeConnection {
   readonly setWorkerOfflineIfDisconnected: boolean;
 }
 
+/** A worker's websockets opened or closed: how many are open now. */
+export interface ConnectionChange {
+  readonly accountSid: string;
+  readonly workspaceSid: string;
+  readonly workerSid: string;
+  readonly open: number;
+}
+
 /** Lets tests see and drop the worker SDK's websockets (`emulator.eventBridge`). */
 export interface EventBridgeControl {
   /** The open websockets, oldest first. */
@@ -146,6 +154,7 @@ export class EventBridge implements EventBridgeControl {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private pending: PendingFrame[] = [];
   private readonly offlineTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly connectionObservers = new Set<(change: ConnectionChange) => void>();
 
   constructor(
     private readonly context: EventBridgeContext,
@@ -173,6 +182,30 @@ export class EventBridge implements EventBridgeControl {
       });
     });
     return true;
+  }
+
+  /** Calls `listener` each time a worker's websockets open or close; returns the unsubscribe function. */
+  observeConnections(listener: (change: ConnectionChange) => void): () => void {
+    this.connectionObservers.add(listener);
+    return () => this.connectionObservers.delete(listener);
+  }
+
+  /** The number of open websockets of each worker of one account, by worker SID. */
+  connectionCounts(accountSid: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const set of this.sessions.values()) {
+      for (const { grant } of set) {
+        if (grant.accountSid === accountSid)
+          counts.set(grant.worker.sid, (counts.get(grant.worker.sid) ?? 0) + 1);
+      }
+    }
+    return counts;
+  }
+
+  private connectionsChanged({ accountSid, workspace, worker }: WorkerGrant): void {
+    const open = this.sessions.get(sessionKey(accountSid, worker.sid))?.size ?? 0;
+    const change = { accountSid, workspaceSid: workspace.sid, workerSid: worker.sid, open };
+    for (const observer of this.connectionObservers) observer(change);
   }
 
   connections(): EventBridgeConnection[] {
@@ -380,6 +413,7 @@ export class EventBridge implements EventBridgeControl {
     );
     this.heartbeat ??= setInterval(() => this.beat(), this.heartbeatMs);
     this.heartbeat.unref();
+    this.connectionsChanged(grant);
   }
 
   private beat(): void {
@@ -414,11 +448,13 @@ export class EventBridge implements EventBridgeControl {
     session.expiry?.cancel();
     const key = sessionKey(session.grant.accountSid, session.grant.worker.sid);
     const set = this.sessions.get(key);
-    if (set?.delete(session) && set.size === 0) this.sessions.delete(key);
+    if (!set?.delete(session)) return;
+    if (set.size === 0) this.sessions.delete(key);
     if (this.sessions.size === 0 && this.heartbeat !== undefined) {
       clearInterval(this.heartbeat);
       this.heartbeat = undefined;
     }
+    this.connectionsChanged(session.grant);
   }
 
   /**
