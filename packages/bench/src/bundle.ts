@@ -112,14 +112,28 @@ export interface Budget {
   maxGzipBytes: number;
 }
 
+/**
+ * The create-task apps of core and resources bundled for Node, as a serverless deployment ships
+ * them: with core's Node transport, without its fetch wrapper, which the default client never calls.
+ */
+const NODE_APP_TARGETS: readonly BundleTarget[] = ['app:core', 'app:resources'].map((id) => ({
+  id: `${id} (node)`,
+  source: APP_TARGETS.find((target) => target.id === id)!.source,
+}));
+
 /** The targets whose size is budgeted: our apps and packages, not the baselines. */
 export const BUDGETED_TARGETS: readonly BundleTarget[] = [
   ...APP_TARGETS.filter((target) => target.id !== 'app:twilio' && target.id !== 'app:fetch'),
+  ...NODE_APP_TARGETS,
   ...PACKAGE_TARGETS,
 ];
 
-/** Entry points that exist for Node.js only. */
-const NODE_ONLY_TARGETS = new Set(['@taskrouter/core/node', '@taskrouter/testing-mocks']);
+/** Targets measured for Node.js only: entry points made for it, and the apps bundled for it. */
+const NODE_ONLY_TARGETS = new Set([
+  '@taskrouter/core/node',
+  '@taskrouter/testing-mocks',
+  ...NODE_APP_TARGETS.map((target) => target.id),
+]);
 
 /**
  * The platform a target's budget is measured on: the browser, where bundle size is what users pay

@@ -109,15 +109,18 @@ async function main(): Promise<void> {
       const { section, results } = await measureBundleSizes();
       sections.push(section);
       const gzip = (id: string) => results.get(id)?.sizes?.gzip ?? Number.NaN;
+      // Size goals are for what a page or an edge function ships (the CI budgets measure the same);
+      // the comparison with twilio is on the node platform, the only one twilio bundles for.
+      const browserGzip = (id: string) => results.get(id)?.browserSizes?.gzip ?? Number.NaN;
       const resources = results.get('app:resources');
       goals.push(
         {
-          goal: 'resources create-task app under 10 KB gzip',
-          measured: formatBytes(gzip('app:resources')),
-          met: gzip('app:resources') < 10_000,
+          goal: 'resources create-task app under 10 KB gzip (browser)',
+          measured: formatBytes(browserGzip('app:resources')),
+          met: browserGzip('app:resources') < 10_000,
         },
         {
-          goal: 'resources app over 40x smaller than twilio (gzip)',
+          goal: 'resources app over 40x smaller than twilio (gzip, node)',
           measured: `${formatNumber(gzip('app:twilio') / gzip('app:resources'), 1)}x smaller`,
           met: gzip('app:twilio') / gzip('app:resources') > 40,
         },
@@ -127,9 +130,9 @@ async function main(): Promise<void> {
           met: Boolean(resources?.platforms.browser && resources.platforms.neutral),
         },
         {
-          goal: 'core-only create-task app under 6 KB gzip',
-          measured: formatBytes(gzip('app:core')),
-          met: gzip('app:core') < 6_000,
+          goal: 'core-only create-task app under 6 KB gzip (browser)',
+          measured: formatBytes(browserGzip('app:core')),
+          met: browserGzip('app:core') < 6_000,
         },
       );
     }

@@ -83,26 +83,22 @@ interface RawAnswer {
   decoded: boolean;
 }
 
-/**
- * Creates a `fetch` function that sends requests with `node:http`/`node:https` and keeps
- * connections open for reuse. Hand it to a client as its `fetch` option, or use it as a fetch
- * of its own: it decodes gzip, deflate and brotli bodies, honours abort signals and rejects
- * with a `TypeError` on network failures, like the platform fetch. Idle pooled connections do
- * not keep the process alive.
- *
- * @throws {@link TaskRouterValidationError} when an option is invalid.
- * @example
- * ```ts
- * import { createTaskRouterClient } from '@taskrouter/core';
- * import { createNodeFetch } from '@taskrouter/core/node';
- *
- * const fetch = createNodeFetch({ maxSockets: 16 });
- * const client = createTaskRouterClient({ accountSid, authToken, fetch });
- * // ... on shutdown, to close the kept-alive connections at once:
- * fetch.close();
- * ```
- */
-export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
+/** One Node transport: its connection pools, its exchanges and its direct send. */
+interface NodeSender {
+  exchange(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | Uint8Array | undefined,
+    as: 'text' | 'bytes',
+    maxBytes?: number,
+  ): { answer: Promise<RawAnswer>; cancel(reason: unknown): void };
+  direct: DirectSend;
+  close(): void;
+}
+
+/** Makes a Node transport; throws on invalid options. */
+function createNodeSender(options: NodeFetchOptions): NodeSender {
   const { maxSockets = DEFAULT_MAX_SOCKETS, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS } = options;
   if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
     throw new TaskRouterValidationError('maxSockets', 'must be a whole number, 1 or more');
@@ -218,6 +214,38 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     };
   };
 
+  return {
+    exchange,
+    direct,
+    close() {
+      httpAgent.destroy();
+      httpsAgent?.destroy();
+    },
+  };
+}
+
+/**
+ * Creates a `fetch` function that sends requests with `node:http`/`node:https` and keeps
+ * connections open for reuse. Hand it to a client as its `fetch` option, or use it as a fetch
+ * of its own: it decodes gzip, deflate and brotli bodies, honours abort signals and rejects
+ * with a `TypeError` on network failures, like the platform fetch. Idle pooled connections do
+ * not keep the process alive.
+ *
+ * @throws {@link TaskRouterValidationError} when an option is invalid.
+ * @example
+ * ```ts
+ * import { createTaskRouterClient } from '@taskrouter/core';
+ * import { createNodeFetch } from '@taskrouter/core/node';
+ *
+ * const fetch = createNodeFetch({ maxSockets: 16 });
+ * const client = createTaskRouterClient({ accountSid, authToken, fetch });
+ * // ... on shutdown, to close the kept-alive connections at once:
+ * fetch.close();
+ * ```
+ */
+export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
+  const { exchange, direct, close } = createNodeSender(options);
+
   async function nodeFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = input instanceof Request ? input : undefined;
     const url = new URL(request ? request.url : String(input)).href;
@@ -242,17 +270,12 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   }
 
   return Object.defineProperties(nodeFetch as NodeFetch, {
-    close: {
-      value() {
-        httpAgent.destroy();
-        httpsAgent?.destroy();
-      },
-    },
+    close: { value: close },
     [DIRECT_SEND]: { value: direct },
   });
 }
 
-let sharedFetch: NodeFetch | undefined;
+let sharedSend: (typeof globalThis.fetch & { close(): void }) | undefined;
 /** The global fetch as it was when this module loaded: the platform's, unless something replaced it first. */
 const platformFetch = globalThis.fetch;
 
@@ -264,8 +287,17 @@ const platformFetch = globalThis.fetch;
  */
 export function defaultNodeFetch(): typeof globalThis.fetch {
   if (globalThis.fetch !== platformFetch) return globalThis.fetch;
-  sharedFetch ??= createNodeFetch();
-  return sharedFetch as typeof globalThis.fetch;
+  if (sharedSend === undefined) {
+    const { direct, close } = createNodeSender({});
+    // Clients send through DIRECT_SEND alone, so the default transport carries no fetch wrapper
+    // (bundles of the default client leave it out); called as a fetch, it is the platform's.
+    const platform: typeof globalThis.fetch = (input, init) => platformFetch(input, init);
+    sharedSend = Object.defineProperties(platform, {
+      close: { value: close },
+      [DIRECT_SEND]: { value: direct },
+    }) as typeof globalThis.fetch & { close(): void };
+  }
+  return sharedSend;
 }
 
 /**
