@@ -59,7 +59,9 @@ describe('export conditions', () => {
     const { code, inputs } = await bundle('node');
     expect(inputs).toContain('dist/index.node.js');
     // node:https and node:zlib load on first use (an https: URL, a compressed answer).
-    expect(new Set(nodeImports(code))).toEqual(new Set(['node:http', 'node:https', 'node:zlib']));
+    expect(new Set(nodeImports(code))).toEqual(
+      new Set(['node:http', 'node:https', 'node:string_decoder', 'node:zlib']),
+    );
   });
 
   test('Node.js resolves the package to the Node entry, and to the other one under the browser condition', async () => {
