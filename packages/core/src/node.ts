@@ -63,6 +63,7 @@ const http = process.getBuiltinModule('node:http');
 // `node:https` (with TLS) and `node:zlib` load when first needed: a client of a plain `http:`
 // address (an emulator, a local proxy) never needs TLS, and uncompressed answers never need zlib.
 let https: typeof import('node:https') | undefined;
+let StringDecoder: typeof import('node:string_decoder').StringDecoder | undefined;
 
 const DEFAULT_MAX_SOCKETS = 64;
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
@@ -83,22 +84,11 @@ interface RawAnswer {
   decoded: boolean;
 }
 
-/** One Node transport: its connection pools, its exchanges and its direct send. */
-interface NodeSender {
-  exchange(
-    url: string,
-    method: string,
-    headers: Record<string, string>,
-    body: string | Uint8Array | undefined,
-    as: 'text' | 'bytes',
-    maxBytes?: number,
-  ): { answer: Promise<RawAnswer>; cancel(reason: unknown): void };
-  direct: DirectSend;
-  close(): void;
-}
-
-/** Makes a Node transport; throws on invalid options. */
-function createNodeSender(options: NodeFetchOptions): NodeSender {
+/**
+ * Makes a Node transport: its connection pools, its exchanges and its direct send. Throws on
+ * invalid options.
+ */
+function createNodeSender(options: NodeFetchOptions) {
   const { maxSockets = DEFAULT_MAX_SOCKETS, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS } = options;
   if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
     throw new TaskRouterValidationError('maxSockets', 'must be a whole number, 1 or more');
@@ -152,10 +142,11 @@ function createNodeSender(options: NodeFetchOptions): NodeSender {
           const chunks: Buffer[] = [];
           // An uncompressed answer read as text is decoded chunk by chunk as it arrives, instead of
           // being copied into one buffer first: one allocation and one copy fewer per answer.
-          const text =
-            as === 'text' && decoder === undefined
-              ? new (process.getBuiltinModule('node:string_decoder').StringDecoder)('utf8')
-              : undefined;
+          let text: import('node:string_decoder').StringDecoder | undefined;
+          if (as === 'text' && decoder === undefined) {
+            StringDecoder ??= process.getBuiltinModule('node:string_decoder').StringDecoder;
+            text = new StringDecoder('utf8');
+          }
           let decodedText = '';
           let received = 0;
           message.on('data', (chunk: Buffer) => {
@@ -281,13 +272,21 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     }
   }
 
-  return Object.defineProperties(nodeFetch as NodeFetch, {
+  return carrying(nodeFetch, { direct, close });
+}
+
+/** `fetch` with a transport's `close` and its direct send (which clients use instead of calling it). */
+function carrying(
+  fetch: typeof globalThis.fetch,
+  { direct, close }: Pick<ReturnType<typeof createNodeSender>, 'direct' | 'close'>,
+): NodeFetch {
+  return Object.defineProperties(fetch as NodeFetch, {
     close: { value: close },
     [DIRECT_SEND]: { value: direct },
   });
 }
 
-let sharedSend: (typeof globalThis.fetch & { close(): void }) | undefined;
+let sharedSend: NodeFetch | undefined;
 /** The global fetch as it was when this module loaded: the platform's, unless something replaced it first. */
 const platformFetch = globalThis.fetch;
 
@@ -299,17 +298,10 @@ const platformFetch = globalThis.fetch;
  */
 export function defaultNodeFetch(): typeof globalThis.fetch {
   if (globalThis.fetch !== platformFetch) return globalThis.fetch;
-  if (sharedSend === undefined) {
-    const { direct, close } = createNodeSender({});
-    // Clients send through DIRECT_SEND alone, so the default transport carries no fetch wrapper
-    // (bundles of the default client leave it out); called as a fetch, it is the platform's.
-    const platform: typeof globalThis.fetch = (input, init) => platformFetch(input, init);
-    sharedSend = Object.defineProperties(platform, {
-      close: { value: close },
-      [DIRECT_SEND]: { value: direct },
-    }) as typeof globalThis.fetch & { close(): void };
-  }
-  return sharedSend;
+  // Clients send through DIRECT_SEND alone, so the default transport carries no fetch wrapper
+  // (bundles of the default client leave it out); called as a fetch, it is the platform's.
+  sharedSend ??= carrying((input, init) => platformFetch(input, init), createNodeSender({}));
+  return sharedSend as typeof globalThis.fetch;
 }
 
 /**

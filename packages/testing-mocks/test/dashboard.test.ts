@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccessToken } from '@taskrouter/core';
+import type { Browser, Page } from 'playwright-core';
 import TaskRouter from 'twilio-taskrouter';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeWithBrowser, launchChromium } from '../../../scripts/browser.js';
@@ -23,6 +24,19 @@ const screenshot =
   process.env.UPDATE_SCREENSHOTS === '1'
     ? fileURLToPath(new URL('../../../docs/images/dev-server-dashboard.png', import.meta.url))
     : join(scratch, 'dashboard.png');
+
+/** A new page of `browser` at the dashboard of the server at `url`, signed in with `httpCredentials`. */
+async function openDashboard(
+  browser: Browser,
+  url: string,
+  httpCredentials: { username: string; password: string },
+  viewport?: { width: number; height: number },
+): Promise<Page> {
+  const context = await browser.newContext({ httpCredentials, ...(viewport ? { viewport } : {}) });
+  const page = await context.newPage();
+  await page.goto(`${url}/__emulator/ui`);
+  return page;
+}
 
 describeWithBrowser('the dashboard at /__emulator/ui', () => {
   let server: Awaited<ReturnType<typeof startCli>>;
@@ -65,12 +79,12 @@ describeWithBrowser('the dashboard at /__emulator/ui', () => {
 
     const browser = await launchChromium();
     try {
-      const context = await browser.newContext({
-        httpCredentials: { username: accountSid, password: authToken },
-        viewport: { width: 1100, height: 760 },
-      });
-      const page = await context.newPage();
-      await page.goto(`${server.url}/__emulator/ui`);
+      const page = await openDashboard(
+        browser,
+        server.url,
+        { username: accountSid, password: authToken },
+        { width: 1100, height: 760 },
+      );
       await page.locator('#stream-state', { hasText: 'live' }).waitFor();
       await page.locator(`[data-queue-sid="${tier1}"]`).waitFor();
 
@@ -119,11 +133,7 @@ describeWithBrowser('the dashboard at /__emulator/ui', () => {
     const carol = workers[0]!;
     const browser = await launchChromium();
     try {
-      const context = await browser.newContext({
-        httpCredentials: { username: accountSid, password: authToken },
-      });
-      const page = await context.newPage();
-      await page.goto(`${server.url}/__emulator/ui`);
+      const page = await openDashboard(browser, server.url, { username: accountSid, password: authToken });
       await page.locator('#stream-state', { hasText: 'live' }).waitFor();
       const badge = page.locator(`[data-worker-sid="${carol.sid}"] [data-sdk-connections]`);
       await badge.and(page.locator('[data-sdk-connections="0"]')).waitFor();
@@ -186,11 +196,7 @@ describeWithBrowser('the dashboard of the command accepting any credentials (its
 
     const browser = await launchChromium();
     try {
-      const context = await browser.newContext({
-        httpCredentials: { username: callerA, password: 'whatever' },
-      });
-      const page = await context.newPage();
-      await page.goto(`${server.url}/__emulator/ui`);
+      const page = await openDashboard(browser, server.url, { username: callerA, password: 'whatever' });
       // The page opens on the account its credentials stand for.
       await page.locator(`[data-workspace-sid="${a.workspaceSid}"] [data-task-sid="${a.taskSid}"]`).waitFor();
       expect(await page.inputValue('#account')).toBe(callerA);
@@ -267,11 +273,7 @@ Module._resolveFilename = function (request, ...rest) {
 
     const browser = await launchChromium();
     try {
-      const context = await browser.newContext({
-        httpCredentials: { username: accountSid, password: authToken },
-      });
-      const page = await context.newPage();
-      await page.goto(`${server.url}/__emulator/ui`);
+      const page = await openDashboard(browser, server.url, { username: accountSid, password: authToken });
       const card = page.locator(`[data-workflow-sid="${workflowSid}"]`);
       const source = card.locator('pre.mermaid-source');
       await source.waitFor();

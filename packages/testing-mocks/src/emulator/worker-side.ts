@@ -111,7 +111,13 @@ export function createWorkerSide(options: EmulatorOptions, parts: WorkerSidePart
     }),
     closeServer: (owner) => bridge.closeServer(owner),
     reset: (sid) => bridge.reset(sid),
-    connectionCounts: (sid) => bridge.connectionCounts(sid),
+    connectionCounts(sid) {
+      const counts = new Map<string, number>();
+      for (const { accountSid: owner, workerSid } of bridge.connections()) {
+        if (owner === sid) counts.set(workerSid, (counts.get(workerSid) ?? 0) + 1);
+      }
+      return counts;
+    },
     observeConnections: (sid, listener) =>
       bridge.observeConnections((change) => {
         if (change.accountSid === sid) listener(change);

@@ -190,18 +190,6 @@ export class EventBridge implements EventBridgeControl {
     return () => this.connectionObservers.delete(listener);
   }
 
-  /** The number of open websockets of each worker of one account, by worker SID. */
-  connectionCounts(accountSid: string): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const set of this.sessions.values()) {
-      for (const { grant } of set) {
-        if (grant.accountSid === accountSid)
-          counts.set(grant.worker.sid, (counts.get(grant.worker.sid) ?? 0) + 1);
-      }
-    }
-    return counts;
-  }
-
   private connectionsChanged({ accountSid, workspace, worker }: WorkerGrant): void {
     const open = this.sessions.get(sessionKey(accountSid, worker.sid))?.size ?? 0;
     const change = { accountSid, workspaceSid: workspace.sid, workerSid: worker.sid, open };
