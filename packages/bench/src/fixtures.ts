@@ -23,18 +23,25 @@ export const TASK_PRIORITY = 5;
 export const LIST_TOTAL = 1000;
 export const LIST_PAGE_SIZE = 50;
 
-/** A task resource as TaskRouter returns it (snake_case, attributes as a JSON string). */
+/** When the first task was created; each later SID one second after the one before. */
+const FIRST_TASK_CREATED_MS = Date.UTC(2024, 2, 14, 15, 9, 26);
+
+/**
+ * A task resource as TaskRouter returns it (snake_case, attributes as a JSON string). Every task has
+ * its own creation time, as in a real list; a pending task's other timestamps repeat it.
+ */
 export function taskJson(origin: string, sid: string, attributes: string, priority: number): object {
   const url = `${origin}/v1/Workspaces/${WORKSPACE_SID}/Tasks/${sid}`;
+  const created = formatTimestamp(FIRST_TASK_CREATED_MS + Number.parseInt(sid.slice(2), 16) * 1000);
   return {
     account_sid: ACCOUNT_SID,
     age: 25200,
     assignment_status: 'pending',
     attributes,
     addons: '{}',
-    date_created: '2024-03-14T15:09:26Z',
-    date_updated: '2024-03-14T15:09:26Z',
-    task_queue_entered_date: '2024-03-14T15:09:26Z',
+    date_created: created,
+    date_updated: created,
+    task_queue_entered_date: created,
     priority,
     reason: null,
     sid,
@@ -53,7 +60,7 @@ export function taskJson(origin: string, sid: string, attributes: string, priori
       workspace: `${origin}/v1/Workspaces/${WORKSPACE_SID}`,
       reservations: `${url}/Reservations`,
     },
-    virtual_start_time: '2024-03-14T15:09:26Z',
+    virtual_start_time: created,
     ignore_capacity: false,
     routing_target: null,
   };
@@ -71,3 +78,8 @@ export const FETCH_ENTRY_CLIENTS: ReadonlySet<string> = new Set([
   'core, fetch entry',
   'resources, fetch entry',
 ]);
+
+/** TaskRouter's timestamp format: ISO 8601 in UTC, to the second. */
+function formatTimestamp(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+}

@@ -220,6 +220,42 @@ describe('paging', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('checks its options when the walk starts, not when the list is made', async () => {
+    const { api, requests } = threePages();
+    const listing = tasks(api, WS).list({ limit: -1 });
+    await expect(listing[Symbol.asyncIterator]().next()).rejects.toMatchObject({ field: 'limit' });
+    expect(requests).toHaveLength(0);
+  });
+
+  it('ends the walk at an item it cannot convert, fetching no further page', async () => {
+    let served = 0;
+    const { api, requests } = recordingClient(() => {
+      served += 1;
+      const broken = served === 2 ? { attributes: '{"type": ' } : {};
+      return {
+        body: wirePage(
+          'tasks',
+          [wireTask(), wireTask(broken)],
+          `/v1/Workspaces/${WS}/Tasks`,
+          `${BASE_URL}/v1/Workspaces/${WS}/Tasks?PageSize=2&Page=${served}&PageToken=PT${served}`,
+          served - 1,
+        ),
+      };
+    });
+    const walk = tasks(api, WS).list({ pageSize: 2 })[Symbol.asyncIterator]();
+    const read: unknown[] = [];
+    await expect(async () => {
+      for (;;) {
+        const { done, value } = await walk.next();
+        if (done) break;
+        read.push(value);
+      }
+    }).rejects.toThrow(`The answer's "attributes" field is not valid JSON text`);
+    expect(read).toHaveLength(3);
+    expect(await walk.next()).toEqual({ done: true, value: undefined });
+    expect(requests).toHaveLength(2);
+  });
+
   it('stops at the limit without fetching a further page, and sizes pages by it', async () => {
     const { api, requests } = threePages();
     const firstFour = await tasks(api, WS).list({ limit: 4 }).toArray();

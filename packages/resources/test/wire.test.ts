@@ -56,7 +56,35 @@ describe('timestamps', () => {
   });
 });
 
+describe('timestamps read again', () => {
+  it('gives a new Date each time, unaffected by changes to the one given before', () => {
+    const first = parseTimestamp('2024-03-14T15:09:26Z');
+    const second = parseTimestamp('2024-03-14T15:09:26Z');
+    expect(second).not.toBe(first);
+    first.setUTCFullYear(1999);
+    expect(parseTimestamp('2024-03-14T15:09:26Z').toISOString()).toBe('2024-03-14T15:09:26.000Z');
+    expect(second.toISOString()).toBe('2024-03-14T15:09:26.000Z');
+    expect(parseTimestamp('2025-01-02T03:04:05Z').toISOString()).toBe('2025-01-02T03:04:05.000Z');
+    expect(Number.isNaN(parseTimestamp('never').getTime())).toBe(true);
+    expect(Number.isNaN(parseTimestamp('never').getTime())).toBe(true);
+    expect(parseTimestamp('2025-01-02T03:04:05Z').toISOString()).toBe('2025-01-02T03:04:05.000Z');
+  });
+});
+
 describe('converting documents of a collection', () => {
+  it('gives every document its own empty add-ons object', () => {
+    const convert = createConverter();
+    const [first, second] = convert<{ addons: Record<string, unknown> }[]>([
+      wireTask({ addons: '{}' }),
+      wireTask({ addons: '{}' }),
+    ]);
+    expect(first?.addons).toEqual({});
+    expect(second?.addons).not.toBe(first?.addons);
+    (first as { addons: Record<string, unknown> }).addons.changed = true;
+    expect(second?.addons).toEqual({});
+    expect(fromWire<{ addons: unknown }>(wireTask({ addons: '{}' })).addons).toEqual({});
+  });
+
   const plain = (value: unknown) => ({
     keys: typeof value === 'object' && value !== null ? Object.keys(value) : [],
     value,
