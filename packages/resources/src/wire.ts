@@ -146,18 +146,19 @@ export function fromWire<T>(value: unknown): T {
  * `Date`'s parser.
  */
 export function parseTimestamp(text: string): Date {
-  // A resource's timestamps often repeat (a new task's creation, update and queue entry): reading
-  // one text once is enough.
-  if (text === lastTimestamp.text) return new Date(lastTimestamp.time);
-  const date = readTimestamp(text);
-  lastTimestamp.text = text;
-  lastTimestamp.time = date.getTime();
-  return date;
+  // A resource's timestamps often repeat (a new task's creation, update and queue entry): each text
+  // is read once.
+  if (text !== lastTimestamp) {
+    lastTimestamp = text;
+    lastTime = epochMsOf(text);
+  }
+  return new Date(lastTime);
 }
 
-const lastTimestamp = { text: '', time: Number.NaN };
+let lastTimestamp = '';
+let lastTime = Number.NaN;
 
-function readTimestamp(text: string): Date {
+function epochMsOf(text: string): number {
   if (
     text.length === 20 &&
     text.charCodeAt(4) === 45 && // -
@@ -184,9 +185,9 @@ function readTimestamp(text: string): Date {
       minute <= 59 &&
       second <= 59
     )
-      return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+      return Date.UTC(year, month - 1, day, hour, minute, second);
   }
-  return new Date(text);
+  return Date.parse(text);
 }
 
 /** The number written in decimal digits from `start` to `end`; NaN, which fails every range check, when a character is no digit. */
@@ -202,8 +203,6 @@ function digitsAt(text: string, start: number, end: number): number {
 
 /** Parses a JSON document the service returned as text; a malformed one is the server's fault. */
 function parseJsonText(key: string, text: string): unknown {
-  // Most tasks carry no add-ons: `{}` costs a call into the JSON parser per item otherwise.
-  if (text === '{}') return {};
   try {
     return JSON.parse(text);
   } catch {
