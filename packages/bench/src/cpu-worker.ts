@@ -20,6 +20,11 @@ export interface CpuJobResult {
   cpuUsPerCall: number;
   /** Wall-clock milliseconds for the whole batch. */
   wallMs: number;
+  /**
+   * Page faults (minor and major) of this process per call: the kernel's work of mapping memory the
+   * process touches again after the C library or V8 gave it back, counted in the system time.
+   */
+  pageFaultsPerCall: number;
 }
 
 const [clientName, baseUrl] = process.argv.slice(2);
@@ -28,6 +33,11 @@ if (factory === undefined || baseUrl === undefined) {
   throw new Error(`usage: cpu-worker <${Object.keys(CLIENT_FACTORIES).join('|')}> <base URL>`);
 }
 const client = await factory(baseUrl);
+
+function pageFaults(): number {
+  const { minorPageFault, majorPageFault } = process.resourceUsage();
+  return minorPageFault + majorPageFault;
+}
 
 async function runJob(job: CpuJob): Promise<CpuJobResult> {
   const call = job.kind === 'create' ? client.createTask : client.walkList;
@@ -39,10 +49,15 @@ async function runJob(job: CpuJob): Promise<CpuJobResult> {
     }
   };
   const wallStart = performance.now();
+  const faultsBefore = pageFaults();
   const cpuStart = process.cpuUsage();
   await Promise.all(Array.from({ length: job.concurrency }, lane));
   const cpu = process.cpuUsage(cpuStart);
-  return { cpuUsPerCall: (cpu.user + cpu.system) / job.calls, wallMs: performance.now() - wallStart };
+  return {
+    cpuUsPerCall: (cpu.user + cpu.system) / job.calls,
+    wallMs: performance.now() - wallStart,
+    pageFaultsPerCall: (pageFaults() - faultsBefore) / job.calls,
+  };
 }
 
 // Warm-up: let the JIT settle and the connection pool fill before anything is measured.

@@ -8,13 +8,15 @@ import { BENCH_DIR, TS_NODE_ARGS } from '../processes.js';
 import { formatNumber, formatRatio, type Section } from '../report.js';
 import type { BenchContext } from './context.js';
 
-interface Worker {
+/** A running CPU worker (`cpu-worker.ts`) and the batches it is asked to run. */
+export interface CpuWorker {
   process: ChildProcess;
   run(job: CpuJob): Promise<CpuJobResult>;
   stop(): Promise<void>;
 }
 
-function startWorker(clientName: string, baseUrl: string): Promise<Worker> {
+/** Forks a CPU worker holding the named client, and resolves once it has warmed up. */
+export function startCpuWorker(clientName: string, baseUrl: string): Promise<CpuWorker> {
   return new Promise((resolve, reject) => {
     const child = fork(join(BENCH_DIR, 'src/cpu-worker.ts'), [clientName, baseUrl], {
       cwd: BENCH_DIR,
@@ -66,9 +68,9 @@ export async function measureClientCpu(
   // One walk is 20 requests and a few milliseconds of CPU: several per round keep a single GC pause
   // from deciding the round's figure.
   const listWalks = context.quick ? 1 : 8;
-  const workers = new Map<string, Worker>();
+  const workers = new Map<string, CpuWorker>();
   try {
-    for (const name of clientNames) workers.set(name, await startWorker(name, context.stubUrl));
+    for (const name of clientNames) workers.set(name, await startCpuWorker(name, context.stubUrl));
     const variants = clientNames.map((name) => ({
       name,
       async measure() {
@@ -80,6 +82,7 @@ export async function measureClientCpu(
           createSeqUs: sequential.cpuUsPerCall,
           createConcUs: concurrent.cpuUsPerCall,
           listMs: list.cpuUsPerCall / 1000,
+          listPageFaults: list.pageFaultsPerCall,
         };
       },
     }));
@@ -94,6 +97,7 @@ export async function measureClientCpu(
         formatNumber(medianOf(series, name, key), key === 'listMs' ? 2 : 0),
         formatRatio(pairedRatio(series, name, 'twilio', key)),
       ]),
+      formatNumber(medianOf(series, name, 'listPageFaults'), 0),
     ]);
     return {
       series,
@@ -103,10 +107,17 @@ export async function measureClientCpu(
           `CPU time (user + system) of the client process only; the stub server runs in its own process. ` +
           `Each client lives in its own process, warmed up first; a round runs ${calls} sequential creates, ` +
           `${calls * 2} creates 16 at a time, and ${listWalks} walk(s) of 1,000 tasks in pages of 50. ` +
-          `Medians over ${rounds} rounds (after a warm-up round); ratios are paired per round against twilio.`,
+          `Medians over ${rounds} rounds (after a warm-up round); ratios are paired per round against twilio. ` +
+          'Page faults per walk: minor and major faults of the client process during a walk, whose ' +
+          "kernel time is part of the walk's CPU time (mostly memory the C library gave back to the " +
+          'system and the next socket read touches again).',
         tables: [
           {
-            columns: ['client', ...METRICS.flatMap(({ label }) => [label, '× twilio'])],
+            columns: [
+              'client',
+              ...METRICS.flatMap(({ label }) => [label, '× twilio']),
+              'page faults per walk',
+            ],
             rows,
           },
         ],
