@@ -2,7 +2,8 @@
  * Child process of the emulator benchmark (started with --expose-gc so memory can be measured).
  *
  *   emulator-bench.ts serve            seeds a workspace, serves it on 127.0.0.1, prints its address
- *   emulator-bench.ts in-process <ms>  API calls per second through `emulator.fetch`, raw and via core
+ *   emulator-bench.ts in-process <ms>  API calls per second through `emulator.fetch`, raw, via core
+ *                                      and via the official twilio client
  *   emulator-bench.ts lifecycle <ms>   full task lifecycles per second, 1,000 workers and 10 queues,
  *                                      through `emulator.fetch` and through the core client
  *   emulator-bench.ts routing <ms>     cost per routed task with 100 and with 10,000 workers, with
@@ -15,7 +16,8 @@
  * Every mode prints one JSON line. Loops are bounded by time and by count.
  */
 import { createTaskRouterClient } from '@taskrouter/core';
-import { createEmulator, type Emulator, runSoak } from '@taskrouter/testing-mocks';
+import twilio from 'twilio';
+import { createEmulator, createTwilioHttpClient, type Emulator, runSoak } from '@taskrouter/testing-mocks';
 import { MAX_EXPRESSION_LENGTH } from '@taskrouter/workflow-builder';
 
 const MAX_ITERATIONS = 5_000_000;
@@ -174,7 +176,20 @@ async function inProcess(durationMs: number) {
       });
       await client.GET('/v1/Workspaces/{Sid}', { params: { path: { Sid: WorkspaceSid } } });
     }));
-  return { rawCallsPerSecond, coreCallsPerSecond };
+  emulator.reset();
+  const twilioClient = twilio(emulator.credentials.accountSid, emulator.credentials.authToken, {
+    httpClient: createTwilioHttpClient(emulator) as twilio.RequestClient,
+  });
+  const third = emulator.seed.workspace({ FriendlyName: 'Bench', Template: 'FIFO' });
+  const twilioWorkspace = twilioClient.taskrouter.v1.workspaces(third.sid);
+  const twilioCallsPerSecond =
+    3 *
+    (await stepsPerSecond(durationMs, async () => {
+      const task = await twilioWorkspace.tasks.create({ attributes: '{"type":"support"}', priority: 5 });
+      await twilioWorkspace.tasks(task.sid).fetch();
+      await twilioWorkspace.fetch();
+    }));
+  return { rawCallsPerSecond, coreCallsPerSecond, twilioCallsPerSecond };
 }
 
 async function lifecycle(durationMs: number) {

@@ -1,3 +1,4 @@
+import { DIRECT_SEND, type DirectSend } from '@taskrouter/core';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEmulator, createTwilioHttpClient, type EmulatorServer } from '../src/index.js';
@@ -221,6 +222,36 @@ describe('the official twilio client, in-process', () => {
     await ws.tasks(task.sid).update({ priority: 1, ifMatch: '0' });
     await expect(ws.tasks(task.sid).update({ priority: 2, ifMatch: '0' })).rejects.toMatchObject({
       status: 412,
+    });
+  });
+});
+
+describe('the official twilio client through the direct send', () => {
+  test('builds and reads no Response body when the target offers the direct send', async () => {
+    const emulator = createEmulator();
+    const withoutBodies = Object.assign(
+      async (): Promise<Response> => {
+        throw new Error('the fetch path was taken');
+      },
+      { [DIRECT_SEND]: (emulator.fetch as { [DIRECT_SEND]?: DirectSend })[DIRECT_SEND] },
+    );
+    const client: TwilioClient = twilio(emulator.credentials.accountSid, emulator.credentials.authToken, {
+      httpClient: createTwilioHttpClient({ fetch: withoutBodies }) as twilio.RequestClient,
+    });
+    const workspace = await client.taskrouter.v1.workspaces.create({
+      friendlyName: 'Direct',
+      template: 'FIFO',
+    });
+    const tasks = client.taskrouter.v1.workspaces(workspace.sid).tasks;
+    const task = await tasks.create({ attributes: '{"type":"support"}' });
+    expect(JSON.parse((await tasks(task.sid).fetch()).attributes)).toEqual({ type: 'support' });
+    // Header names reach the emulator in lower case: If-Match is honoured.
+    await expect(tasks(task.sid).update({ priority: 2, ifMatch: '"stale"' })).rejects.toMatchObject({
+      status: 412,
+    });
+    await expect(tasks('WT0123456789abcdef0123456789abcdef').fetch()).rejects.toMatchObject({
+      status: 404,
+      code: 20404,
     });
   });
 });
