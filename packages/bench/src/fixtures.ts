@@ -2,6 +2,7 @@
  * Canned TaskRouter data shared by the stub server, the benchmark clients and the tests: the same
  * credentials, SIDs and response shapes a real account would see.
  */
+import { formatTwilioDate } from '@taskrouter/core';
 
 /** Builds a well-formed 34-character SID from a prefix and a counter. */
 export function sidFor(prefix: string, counter: number): string {
@@ -32,7 +33,9 @@ const FIRST_TASK_CREATED_MS = Date.UTC(2024, 2, 14, 15, 9, 26);
  */
 export function taskJson(origin: string, sid: string, attributes: string, priority: number): object {
   const url = `${origin}/v1/Workspaces/${WORKSPACE_SID}/Tasks/${sid}`;
-  const created = formatTimestamp(FIRST_TASK_CREATED_MS + Number.parseInt(sid.slice(2), 16) * 1000);
+  const created = formatTwilioDate(
+    new Date(FIRST_TASK_CREATED_MS + Number.parseInt(sid.slice(2), 16) * 1000),
+  );
   return {
     account_sid: ACCOUNT_SID,
     age: 25200,
@@ -78,8 +81,3 @@ export const FETCH_ENTRY_CLIENTS: ReadonlySet<string> = new Set([
   'core, fetch entry',
   'resources, fetch entry',
 ]);
-
-/** TaskRouter's timestamp format: ISO 8601 in UTC, to the second. */
-function formatTimestamp(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
-}

@@ -142,10 +142,10 @@ function createNodeSender(options: NodeFetchOptions) {
           const chunks: Buffer[] = [];
           // An uncompressed answer read as text is decoded chunk by chunk as it arrives, instead of
           // being copied into one buffer first: one allocation and one copy fewer per answer.
-          let text: import('node:string_decoder').StringDecoder | undefined;
+          let utf8: import('node:string_decoder').StringDecoder | undefined;
           if (as === 'text' && decoder === undefined) {
             StringDecoder ??= process.getBuiltinModule('node:string_decoder').StringDecoder;
-            text = new StringDecoder('utf8');
+            utf8 = new StringDecoder('utf8');
           }
           let decodedText = '';
           let received = 0;
@@ -154,12 +154,12 @@ function createNodeSender(options: NodeFetchOptions) {
             if (received > maxBytes) {
               reject(new ResponseTooLarge());
               request.destroy();
-            } else if (text !== undefined) decodedText += text.write(chunk);
+            } else if (utf8 !== undefined) decodedText += utf8.write(chunk);
             else chunks.push(chunk);
           });
           message.on('end', () => {
-            if (text !== undefined) {
-              resolve({ message, body: decodedText + text.end(), decoded: false });
+            if (utf8 !== undefined) {
+              resolve({ message, body: decodedText + utf8.end(), decoded: false });
               return;
             }
             const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);

@@ -50,38 +50,27 @@ export function createTwilioHttpClient(
       const url = new URL(request.uri);
       const destination = options.baseUrl ? new URL(url.pathname + url.search, options.baseUrl) : url;
       for (const [key, value] of formEntries(request.params)) destination.searchParams.append(key, value);
-      const headers: Record<string, string> = { ...request.headers };
+      // Names in lower case: the direct send expects them so, and HTTP does not mind.
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
       if (request.username !== undefined) {
-        headers.Authorization = `Basic ${Buffer.from(`${request.username}:${request.password ?? ''}`).toString('base64')}`;
+        headers.authorization = `Basic ${Buffer.from(`${request.username}:${request.password ?? ''}`).toString('base64')}`;
       }
       let body: string | undefined;
       if (request.data !== undefined) {
-        const json = Object.entries(headers).some(
-          ([name, value]) => name.toLowerCase() === 'content-type' && value.includes('json'),
-        );
-        body = json
+        body = headers['content-type']?.includes('json')
           ? JSON.stringify(request.data)
           : new URLSearchParams(formEntries(request.data)).toString();
       }
       const method = request.method.toUpperCase();
       const directSend = (target.fetch as { [DIRECT_SEND]?: DirectSend })[DIRECT_SEND];
-      if (directSend !== undefined) {
-        const { response, text } = await directSend({
-          method,
-          url: destination.href,
-          headers: Object.fromEntries(
-            Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
-          ),
-          body,
-        }).answer;
-        return { statusCode: response.status, body: text, headers: Object.fromEntries(response.headers) };
-      }
-      const response = await target.fetch(destination, { method, headers, body });
-      return {
-        statusCode: response.status,
-        body: await response.text(),
-        headers: Object.fromEntries(response.headers),
-      };
+      const { response, text } = directSend
+        ? await directSend({ method, url: destination.href, headers, body }).answer
+        : await target.fetch(destination, { method, headers, body }).then(async (answer) => ({
+            response: answer,
+            text: await answer.text(),
+          }));
+      return { statusCode: response.status, body: text, headers: Object.fromEntries(response.headers) };
     },
   };
 }
