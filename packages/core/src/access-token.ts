@@ -72,8 +72,8 @@ export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 86_400;
 const MAX_IDENTITY_LENGTH = 256;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = /* @__PURE__ */ new TextEncoder();
+const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 /** The header Twilio's tokens carry, in the order the `twilio` package writes it. */
 const HEADER = { alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' } as const;
 const HASHES: Readonly<Record<string, string>> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };

@@ -5,7 +5,7 @@ import { decodeForm } from './form.js';
 /** Parameters of a webhook request, as {@link decodeForm} returns them. */
 export type WebhookParams = Record<string, string | string[]>;
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 async function hmacKey(authToken: string): Promise<CryptoKey> {
   if (typeof authToken !== 'string' || authToken === '') {

@@ -64,6 +64,15 @@ describe('export conditions', () => {
     );
   });
 
+  test.each(['browser', 'node'] as const)(
+    'a %s bundle of a client leaves out the encoders of the webhook and access-token helpers',
+    async (platform) => {
+      const { code } = await bundle(platform);
+      // Module-level encoders survive tree shaking unless marked free of side effects.
+      expect(code).not.toMatch(/^(?:var|let|const) \w+ = (?:\/\* @__PURE__ \*\/ )?new Text(?:En|De)coder\(/m);
+    },
+  );
+
   test('Node.js resolves the package to the Node entry, and to the other one under the browser condition', async () => {
     const resolve = async (...flags: string[]) =>
       (

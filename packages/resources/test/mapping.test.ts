@@ -220,6 +220,19 @@ describe('paging', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('closes with return(), started or not, and then fetches nothing', async () => {
+    const { api, requests } = threePages();
+    const unstarted = tasks(api, WS).list({ pageSize: 2 })[Symbol.asyncIterator]();
+    expect(await unstarted.return?.()).toEqual({ done: true, value: undefined });
+    expect(await unstarted.next()).toEqual({ done: true, value: undefined });
+    expect(requests).toHaveLength(0);
+    const started = tasks(api, WS).list({ pageSize: 2 })[Symbol.asyncIterator]();
+    expect((await started.next()).done).toBe(false);
+    expect(await started.return?.()).toEqual({ done: true, value: undefined });
+    expect(await started.next()).toEqual({ done: true, value: undefined });
+    expect(requests).toHaveLength(1);
+  });
+
   it('checks its options when the walk starts, not when the list is made', async () => {
     const { api, requests } = threePages();
     const listing = tasks(api, WS).list({ limit: -1 });
@@ -227,7 +240,7 @@ describe('paging', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('ends the walk at an item it cannot convert, fetching no further page', async () => {
+  it('ends the walk at a page it cannot convert, with none of its items and no further page', async () => {
     let served = 0;
     const { api, requests } = recordingClient(() => {
       served += 1;
@@ -251,7 +264,7 @@ describe('paging', () => {
         read.push(value);
       }
     }).rejects.toThrow(`The answer's "attributes" field is not valid JSON text`);
-    expect(read).toHaveLength(3);
+    expect(read).toHaveLength(2);
     expect(await walk.next()).toEqual({ done: true, value: undefined });
     expect(requests).toHaveLength(2);
   });

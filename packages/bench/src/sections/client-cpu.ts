@@ -20,9 +20,11 @@ export function startCpuWorker(clientName: string, baseUrl: string): Promise<Cpu
   return new Promise((resolve, reject) => {
     const child = fork(join(BENCH_DIR, 'src/cpu-worker.ts'), [clientName, baseUrl], {
       cwd: BENCH_DIR,
-      execArgv: FETCH_ENTRY_CLIENTS.has(clientName)
-        ? [...TS_NODE_ARGS, `--conditions=${FETCH_ENTRY_CONDITION}`]
-        : TS_NODE_ARGS,
+      execArgv: [
+        '--expose-gc',
+        ...TS_NODE_ARGS,
+        ...(FETCH_ENTRY_CLIENTS.has(clientName) ? [`--conditions=${FETCH_ENTRY_CONDITION}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const exited = new Promise<void>((done) => child.on('exit', () => done()));
@@ -108,9 +110,12 @@ export async function measureClientCpu(
           `Each client lives in its own process, warmed up first; a round runs ${calls} sequential creates, ` +
           `${calls * 2} creates 16 at a time, and ${listWalks} walk(s) of 1,000 tasks in pages of 50. ` +
           `Medians over ${rounds} rounds (after a warm-up round); ratios are paired per round against twilio. ` +
+          'Before warming up, each client process frees one 4 MiB block, which raises the C library\'s ' +
+          'threshold for giving memory back to the system as any long-running process has done; a fresh ' +
+          "process otherwise gives back Node's socket read buffers after each scavenge and faults them " +
+          'in again, which made identical code walk up to 70% slower in one process than in another. ' +
           'Page faults per walk: minor and major faults of the client process during a walk, whose ' +
-          "kernel time is part of the walk's CPU time (mostly memory the C library gave back to the " +
-          'system and the next socket read touches again).',
+          "kernel time is part of the walk's CPU time.",
         tables: [
           {
             columns: [
