@@ -110,7 +110,7 @@ export async function measureClientCpu(
           `Each client lives in its own process, warmed up first; a round runs ${calls} sequential creates, ` +
           `${calls * 2} creates 16 at a time, and ${listWalks} walk(s) of 1,000 tasks in pages of 50. ` +
           `Medians over ${rounds} rounds (after a warm-up round); ratios are paired per round against twilio. ` +
-          'Before warming up, each client process frees one 4 MiB block, which raises the C library\'s ' +
+          "Before warming up, each client process frees one 4 MiB block, which raises the C library's " +
           'threshold for giving memory back to the system as any long-running process has done; a fresh ' +
           "process otherwise gives back Node's socket read buffers after each scavenge and faults them " +
           'in again, which made identical code walk up to 70% slower in one process than in another. ' +
