@@ -66,7 +66,7 @@ async function runJob(job: CpuJob): Promise<CpuJobResult> {
  * start) is free there, and raises that threshold the first time it frees a block too large for its
  * heap. Until then, every scavenge that frees a batch of Node's socket read buffers hands their
  * memory back and the next reads fault it in again: hundreds of page faults per walk, whose kernel
- * time made one client's walk cost up to half as much again in one process as in another. A
+ * time made identical code walk up to 70% slower in one process than in another. A
  * long-running process has freed such a block long before (a file read whole, a large answer); each
  * worker frees one before it warms up, so every client is measured in that state.
  */
