@@ -48,12 +48,20 @@ function caller(emulator: Emulator) {
   };
 }
 
-/** Runs `step` until `durationMs` have passed; returns steps per second. */
+/**
+ * Runs `step` untimed for a third of `durationMs`, then until `durationMs` have passed; returns the
+ * timed steps per second. Without the warm-up, whichever variant ran first in a process paid for
+ * compiling the emulator's code: the raw in-process calls, measured first, read 16,800/s, and
+ * 21,900/s measured again after them in the same process.
+ */
 async function stepsPerSecond(durationMs: number, step: (index: number) => Promise<void>): Promise<number> {
+  let index = 0;
+  const warmUntil = performance.now() + durationMs / 3;
+  while (performance.now() < warmUntil && index < MAX_ITERATIONS) await step(index++);
   const start = performance.now();
   let steps = 0;
   while (performance.now() - start < durationMs && steps < MAX_ITERATIONS) {
-    await step(steps);
+    await step(index++);
     steps += 1;
   }
   return steps / ((performance.now() - start) / 1000);

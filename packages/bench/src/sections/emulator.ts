@@ -345,7 +345,8 @@ export async function measureEmulator(
       title: 'Emulator',
       description:
         `Each figure comes from a fresh child process (with --expose-gc), median of ${rounds} run(s) of ` +
-        `${durationMs} ms. In-process: a create, a fetch and a workspace read per step, handed straight ` +
+        `${durationMs} ms, each after an untimed warm-up a third as long (so that no variant pays for ` +
+        `compiling the emulator's code for the others). In-process: a create, a fetch and a workspace read per step, handed straight ` +
         `to \`emulator.fetch\`, through the core client, and through the official twilio client with ` +
         `\`createTwilioHttpClient\`. HTTP: the emulator's ` +
         `own server in a child, 16 keep-alive node:http clients in this process alternating a fetch and a ` +
