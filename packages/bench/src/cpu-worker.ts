@@ -60,6 +60,8 @@ async function runJob(job: CpuJob): Promise<CpuJobResult> {
   };
 }
 
+const LARGE_BLOCK_BYTES = 4 * 1024 * 1024;
+
 /**
  * Brings the C library's allocator to the state of a process that has run for a while. glibc gives
  * the free memory at the top of its heap back to the system once more than a threshold (128 KiB at
@@ -80,8 +82,6 @@ function settleAllocator(): void {
     throw new Error('the large block survived a full collection');
   }
 }
-
-const LARGE_BLOCK_BYTES = 4 * 1024 * 1024;
 
 /** Allocates and drops the block in a frame of its own, so that nothing on the stack still holds it. */
 function touchLargeBlock(): void {

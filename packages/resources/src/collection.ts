@@ -102,22 +102,40 @@ function pageToken(nextPageUrl: string): string | null {
   }
 }
 
-/** Reads the next page core's paging engine yields, as a {@link Page} whose `next()` continues it. */
-async function readPage<T>(pages: AsyncGenerator<unknown>, convert: Converter): Promise<Page<T> | null> {
+/**
+ * `api` for core's paging engine, with each page's items converted as the page arrives; core
+ * then hands out the views themselves.
+ */
+function convertingPages(api: ApiClient, convert: Converter): PaginationClient {
+  return {
+    baseUrl: api.baseUrl,
+    async GET(...call: Parameters<ApiClient['GET']>) {
+      const answer = await api.GET(...call);
+      const page = answer.data as Record<string, unknown> | undefined;
+      const key = (page?.meta as WirePage['meta'] | undefined)?.key as string;
+      // A page without its items is left to core, which says what is wrong with it.
+      if (page && Array.isArray(page[key])) page[key] = convert(page[key]);
+      return answer;
+    },
+  } as PaginationClient;
+}
+
+/** Reads the next (converted) page core's paging engine yields, as a {@link Page} whose `next()` continues it. */
+async function readPage<T>(pages: AsyncGenerator<unknown>): Promise<Page<T> | null> {
   const { value, done } = await pages.next();
   if (done) return null;
   const { meta, ...rest } = value as WirePage;
   const nextPageUrl = meta.next_page_url || null;
   let following: Promise<Page<T> | null> | undefined;
   return {
-    items: convert<T[]>(rest[meta.key]),
+    items: rest[meta.key] as T[],
     page: meta.page,
     pageSize: meta.page_size,
     url: meta.url,
     nextPageUrl,
     nextPageToken: nextPageUrl === null ? null : pageToken(nextPageUrl),
     next() {
-      following ??= nextPageUrl === null ? Promise.resolve(null) : readPage<T>(pages, convert);
+      following ??= nextPageUrl === null ? Promise.resolve(null) : readPage<T>(pages);
       return following;
     },
   };
@@ -136,17 +154,19 @@ export async function listPage<T>(
 ): Promise<Page<T>> {
   const { pageSize, pageToken: token, ...filters } = options;
   const query = { ...toWire(filters), PageToken: token };
-  const pages = paginatePages(api, path as ListPath, { params: { path: params, query } } as never, {
-    pageSize,
-  });
-  return (await readPage<T>(pages, convert)) as Page<T>;
+  const pages = paginatePages(
+    convertingPages(api, convert),
+    path as ListPath,
+    { params: { path: params, query } } as never,
+    { pageSize },
+  );
+  return (await readPage<T>(pages)) as Page<T>;
 }
 
 /**
  * Iterates over the items of a list through core's `paginate`, fetching pages lazily; `break`
- * stops fetching. Each page is converted as it arrives, so core's iterator hands out the views
- * themselves: one asynchronous step per item instead of two. Options are checked by the first
- * `next()`.
+ * stops fetching. Pages are converted as they arrive (see {@link convertingPages}): one
+ * asynchronous step per item. Options are checked by the first `next()`.
  */
 export function listItems<T>(
   api: ApiClient,
@@ -156,17 +176,7 @@ export function listItems<T>(
   convert: Converter = fromWire,
 ): ItemIterable<T> {
   const { limit, pageSize, ...filters } = options;
-  const converting = {
-    baseUrl: api.baseUrl,
-    async GET(...call: Parameters<ApiClient['GET']>) {
-      const answer = await api.GET(...call);
-      const page = answer.data as Record<string, unknown> | undefined;
-      const key = (page?.meta as WirePage['meta'] | undefined)?.key as string;
-      // A page without its items is left to core, which says what is wrong with it.
-      if (page && Array.isArray(page[key])) page[key] = convert(page[key]);
-      return answer;
-    },
-  } as PaginationClient;
+  const converting = convertingPages(api, convert);
   const iterable: ItemIterable<T> = {
     [Symbol.asyncIterator]() {
       let items: AsyncGenerator<T> | undefined;
