@@ -81,7 +81,9 @@ const COLD_START_APPS: ColdStartApp[] = [
     file: `src/apps/${name}.mjs`,
     conditions: [FETCH_ENTRY_CONDITION],
   })),
-  ...['twilio', 'resources'].map((name) => ({
+  // The default clients' apps bundled too: on Node 24 the peak memory of an app importing the
+  // packages includes the module loader's cost per file (see the README), which bundling removes.
+  ...['twilio', 'resources', 'core', 'resources-class'].map((name) => ({
     name: `${name}, bundled`,
     file: `src/apps/${name}.mjs`,
     bundled: true,
