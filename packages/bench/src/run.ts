@@ -82,7 +82,8 @@ const COLD_START_APPS: ColdStartApp[] = [
     conditions: [FETCH_ENTRY_CONDITION],
   })),
   // The default clients' apps bundled too: on Node 24 the peak memory of an app importing the
-  // packages includes the module loader's cost per file (see the README), which bundling removes.
+  // packages includes the module loader's first import and the packages' whole entry points (see
+  // the README), which bundling removes.
   ...['twilio', 'resources', 'core', 'resources-class'].map((name) => ({
     name: `${name}, bundled`,
     file: `src/apps/${name}.mjs`,
