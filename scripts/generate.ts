@@ -148,8 +148,9 @@ const union = (items: Iterable<string>) => [...new Set(items)].sort().map(quote)
 
 /**
  * The facts about parameters and fields that code would otherwise restate: SID prefixes of
- * parameters (per operation, and indexed by path segment and by field name for the client), required
- * body fields, date-time fields of responses and parameters.
+ * parameters (per operation, and indexed by path segment and by field name for the client), the
+ * body fields of each operation and which of them are required, date-time fields of responses and
+ * parameters.
  */
 function specFacts(doc: OpenApiDocument): string {
   const resolve = <T>(value: T | Reference, table: Record<string, T> | undefined): T =>
@@ -160,6 +161,7 @@ function specFacts(doc: OpenApiDocument): string {
 
   const sidRows: string[] = [];
   const requiredRows: string[] = [];
+  const bodyRows: string[] = [];
   // A path parameter by the segment before it (`Tasks/{Sid}`), with its prefix or '' when it has none.
   const pathSegments = new Map<string, { prefix: string; path: string }>();
   const fieldPrefixes = new Map<string, { prefix: string; operation: string }>();
@@ -203,6 +205,7 @@ function specFacts(doc: OpenApiDocument): string {
         noteField(name, prefix, id);
       }
       requiredRows.push(`  ${id}: ${list(body.required ?? [])},`);
+      bodyRows.push(`  ${id}: ${list(Object.keys(body.properties ?? {}))},`);
     }
     const segments = path.split('/');
     segments.forEach((segment, index) => {
@@ -318,6 +321,11 @@ function specFacts(doc: OpenApiDocument): string {
     '/** The body fields each operation with a request body requires. */',
     'export const requiredBodyFields = {',
     ...requiredRows,
+    '} as const satisfies Partial<Record<OperationId, readonly string[]>>;',
+    '',
+    '/** Every body field each operation with a request body takes, required or not. */',
+    'export const bodyFields = {',
+    ...bodyRows,
     '} as const satisfies Partial<Record<OperationId, readonly string[]>>;',
     '',
     '/**',

@@ -51,14 +51,29 @@ describe('pnpm generate', () => {
 });
 
 type EditableSpec = {
-  paths: Record<string, Record<string, { operationId: string; parameters: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        parameters: unknown[];
+        requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+      }
+    >
+  >;
   components: { schemas: Record<string, { properties: Record<string, unknown> }> };
 };
 
 /** The facts module's exports, as @taskrouter/core/facts re-exports them. */
 type SpecFacts = Pick<
   typeof core,
-  'sidParameters' | 'sidFieldPrefixes' | 'requiredBodyFields' | 'dateTimeFields' | 'dateTimeResponseFields'
+  | 'sidParameters'
+  | 'sidFieldPrefixes'
+  | 'requiredBodyFields'
+  | 'bodyFields'
+  | 'dateTimeFields'
+  | 'dateTimeResponseFields'
 >;
 
 /** Generates from an edited copy of the spec and loads the facts module it wrote. */
@@ -85,6 +100,11 @@ describe('the facts pnpm generate reads from the spec', () => {
     // A channel {Sid} also takes a unique name, so the spec gives it no pattern.
     expect(facts.sidParameters.FetchTaskChannel).toEqual({ path: { WorkspaceSid: 'WS' } });
     expect(facts.requiredBodyFields.CreateWorkflow).toEqual(['FriendlyName', 'Configuration']);
+    expect(facts.bodyFields.CreateActivity).toEqual(['FriendlyName', 'Available']);
+    expect(facts.bodyFields.CreateWorkflow).toEqual(
+      expect.arrayContaining([...facts.requiredBodyFields.CreateWorkflow]),
+    );
+    expect(facts.bodyFields).not.toHaveProperty('FetchTask');
     expect(facts.dateTimeFields['taskrouter.v1.workspace.worker']).toEqual([
       'date_created',
       'date_status_changed',
@@ -100,6 +120,15 @@ describe('the facts pnpm generate reads from the spec', () => {
     expect(facts.dateTimeFields['taskrouter.v1.workspace.task']).toContain('date_snoozed');
     expect(facts.dateTimeFields.ListTaskResponse).toContain('tasks[].date_snoozed');
     expect(facts.dateTimeResponseFields).toContain('date_snoozed');
+  });
+
+  it('carries a new body field into the fields of its operation', async () => {
+    const facts = await factsAfter('activity-color', (spec) => {
+      const body = spec.paths['/v1/Workspaces/{WorkspaceSid}/Activities']!.post!.requestBody!;
+      Object.values(body.content)[0]!.schema.properties.Color = { type: 'string' };
+    });
+    expect(facts.bodyFields.CreateActivity).toEqual(['FriendlyName', 'Available', 'Color']);
+    expect(facts.bodyFields.UpdateActivity).toEqual(['FriendlyName']);
   });
 
   it('carries a new SID-valued parameter into the per-operation and by-name tables', async () => {

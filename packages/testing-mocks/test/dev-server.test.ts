@@ -77,6 +77,17 @@ describe('taskrouter-mock remote control over HTTP', () => {
       'workspaces[0].queues',
     );
     await bad('/__emulator/seed', { workspace: [] }, 'workspace');
+    // A misspelt parameter, which the REST API would ignore as TaskRouter does, fails a seed.
+    await bad(
+      '/__emulator/seed',
+      { workspaces: [{ FriendlyName: 'Typo', EventCallbackURL: 'https://example.com/events' }] },
+      'workspaces[0].EventCallbackURL',
+    );
+    await bad(
+      '/__emulator/seed',
+      { workspaces: [{ FriendlyName: 'Typo', workers: [{ FriendlyName: 'Ann', Skills: 'fr' }] }] },
+      'workspaces[0].workers[0].Skills',
+    );
     expect((await client.api('GET', '/v1/Workspaces')).body.workspaces).toEqual([]);
   }, 30_000);
 

@@ -2,7 +2,7 @@ import { createTaskRouterClient } from '@taskrouter/core';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEmulator, createFixtures, fixtures } from '../src/index.js';
+import { createEmulator, createFixtures, EmulatorRequestError, fixtures } from '../src/index.js';
 import { taskRouterHandlers } from '../src/msw.js';
 import { useEmulator } from '../src/vitest.js';
 
@@ -67,6 +67,30 @@ describe('seeding helpers', () => {
         .map((event) => event.event_type)
         .slice(-2),
     ).toEqual(['task.created', 'workflow.target-matched']);
+  });
+
+  test('refuse a field the create operation does not take, naming it, and create nothing', () => {
+    const emulator = createEmulator();
+    const workspace = emulator.seed.workspace();
+    // A JavaScript caller, or a cast, gets past the types.
+    const misspelt = { FriendlyName: 'Ann', Atributes: { skills: ['en'] } } as never;
+    const error = (() => {
+      try {
+        emulator.seed.worker(workspace.sid, misspelt);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(EmulatorRequestError);
+    expect(error).toMatchObject({ status: 400, code: 20001, parameter: 'Atributes' });
+    expect((error as Error).message).toMatch(
+      /^Invalid parameter Atributes: is not a parameter of CreateWorker \(it takes .*Attributes/,
+    );
+    expect(emulator.inspect.workers(workspace.sid)).toEqual([]);
+    expect(() => emulator.seed.workspace({ Name: 'Support' } as never)).toThrow(
+      /Invalid parameter Name: is not a parameter of CreateWorkspace/,
+    );
+    expect(emulator.inspect.workspaces().map((each) => each.sid)).toEqual([workspace.sid]);
   });
 });
 

@@ -116,6 +116,28 @@ export const requiredBodyFields = {
   UpdateWorkflow: [],
 } as const satisfies Partial<Record<OperationId, readonly string[]>>;
 
+/** Every body field each operation with a request body takes, required or not. */
+export const bodyFields = {
+  CreateWorkspace: ['FriendlyName', 'EventCallbackUrl', 'EventsFilter', 'MultiTaskEnabled', 'Template', 'PrioritizeQueueOrder'],
+  UpdateWorkspace: ['DefaultActivitySid', 'EventCallbackUrl', 'EventsFilter', 'FriendlyName', 'MultiTaskEnabled', 'TimeoutActivitySid', 'PrioritizeQueueOrder'],
+  CreateActivity: ['FriendlyName', 'Available'],
+  UpdateActivity: ['FriendlyName'],
+  CreateTaskChannel: ['FriendlyName', 'UniqueName', 'ChannelOptimizedRouting'],
+  UpdateTaskChannel: ['FriendlyName', 'ChannelOptimizedRouting'],
+  CreateTaskQueue: ['FriendlyName', 'TargetWorkers', 'MaxReservedWorkers', 'TaskOrder', 'ReservationActivitySid', 'AssignmentActivitySid'],
+  CreateTaskQueueBulkRealTimeStatistics: ['QueueSids'],
+  UpdateTaskQueue: ['FriendlyName', 'TargetWorkers', 'ReservationActivitySid', 'AssignmentActivitySid', 'MaxReservedWorkers', 'TaskOrder'],
+  CreateTask: ['Timeout', 'Priority', 'TaskChannel', 'WorkflowSid', 'Attributes', 'VirtualStartTime', 'RoutingTarget', 'IgnoreCapacity', 'TaskQueueSid'],
+  UpdateTask: ['Attributes', 'AssignmentStatus', 'Reason', 'Priority', 'TaskChannel', 'VirtualStartTime'],
+  UpdateTaskReservation: ['ReservationStatus', 'WorkerActivitySid', 'Instruction', 'DequeuePostWorkActivitySid', 'DequeueFrom', 'DequeueRecord', 'DequeueTimeout', 'DequeueTo', 'DequeueStatusCallbackUrl', 'CallFrom', 'CallRecord', 'CallTimeout', 'CallTo', 'CallUrl', 'CallStatusCallbackUrl', 'CallAccept', 'RedirectCallSid', 'RedirectAccept', 'RedirectUrl', 'To', 'From', 'StatusCallback', 'StatusCallbackMethod', 'StatusCallbackEvent', 'Timeout', 'Record', 'Muted', 'Beep', 'StartConferenceOnEnter', 'EndConferenceOnExit', 'WaitUrl', 'WaitMethod', 'EarlyMedia', 'MaxParticipants', 'ConferenceStatusCallback', 'ConferenceStatusCallbackMethod', 'ConferenceStatusCallbackEvent', 'ConferenceRecord', 'ConferenceTrim', 'RecordingChannels', 'RecordingStatusCallback', 'RecordingStatusCallbackMethod', 'ConferenceRecordingStatusCallback', 'ConferenceRecordingStatusCallbackMethod', 'Region', 'SipAuthUsername', 'SipAuthPassword', 'DequeueStatusCallbackEvent', 'PostWorkActivitySid', 'SupervisorMode', 'Supervisor', 'EndConferenceOnCustomerExit', 'BeepOnCustomerEntrance', 'JitterBufferSize'],
+  CreateWorker: ['FriendlyName', 'ActivitySid', 'Attributes'],
+  UpdateWorker: ['ActivitySid', 'Attributes', 'FriendlyName', 'RejectPendingReservations'],
+  UpdateWorkerChannel: ['Capacity', 'Available'],
+  UpdateWorkerReservation: ['ReservationStatus', 'WorkerActivitySid', 'Instruction', 'DequeuePostWorkActivitySid', 'DequeueFrom', 'DequeueRecord', 'DequeueTimeout', 'DequeueTo', 'DequeueStatusCallbackUrl', 'CallFrom', 'CallRecord', 'CallTimeout', 'CallTo', 'CallUrl', 'CallStatusCallbackUrl', 'CallAccept', 'RedirectCallSid', 'RedirectAccept', 'RedirectUrl', 'To', 'From', 'StatusCallback', 'StatusCallbackMethod', 'StatusCallbackEvent', 'Timeout', 'Record', 'Muted', 'Beep', 'StartConferenceOnEnter', 'EndConferenceOnExit', 'WaitUrl', 'WaitMethod', 'EarlyMedia', 'MaxParticipants', 'ConferenceStatusCallback', 'ConferenceStatusCallbackMethod', 'ConferenceStatusCallbackEvent', 'ConferenceRecord', 'ConferenceTrim', 'RecordingChannels', 'RecordingStatusCallback', 'RecordingStatusCallbackMethod', 'ConferenceRecordingStatusCallback', 'ConferenceRecordingStatusCallbackMethod', 'Region', 'SipAuthUsername', 'SipAuthPassword', 'DequeueStatusCallbackEvent', 'PostWorkActivitySid', 'EndConferenceOnCustomerExit', 'BeepOnCustomerEntrance', 'JitterBufferSize'],
+  CreateWorkflow: ['FriendlyName', 'Configuration', 'AssignmentCallbackUrl', 'FallbackAssignmentCallbackUrl', 'TaskReservationTimeout'],
+  UpdateWorkflow: ['FriendlyName', 'AssignmentCallbackUrl', 'FallbackAssignmentCallbackUrl', 'Configuration', 'TaskReservationTimeout', 'ReEvaluateTasks'],
+} as const satisfies Partial<Record<OperationId, readonly string[]>>;
+
 /**
  * The fields whose format is date-time in every response schema that has some, by schema name.
  * A nested field is given by its path: `tasks[].date_created` is `date_created` of each item of

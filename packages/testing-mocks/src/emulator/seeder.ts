@@ -3,6 +3,7 @@
  * and without transport or credentials.
  */
 import type { OperationId } from '@taskrouter/core';
+import { bodyFields } from '@taskrouter/core/facts';
 import { invalidParameter } from '../domain/errors.js';
 import type { Store } from '../domain/state.js';
 import { renderReservation } from '../render/reservations.js';
@@ -31,10 +32,13 @@ export function createSeeder(
 ): EmulatorSeeder {
   const named = (prefix: string) => `${prefix} ${++names.counter}`;
   const context = (
-    operationId: OperationId,
+    operationId: SeededOperation,
     path: Record<string, string>,
     input: Record<string, SeedValue | undefined>,
-  ) => operationContext(store, origin, operationId, path, encodeSeedInput(input));
+  ) => {
+    checkFields(operationId, input);
+    return operationContext(store, origin, operationId, path, encodeSeedInput(input));
+  };
 
   return {
     workspace: (input = {}) =>
@@ -90,6 +94,22 @@ export function createSeeder(
       return renderReservation(state, reservation, origin, 'task');
     },
   };
+}
+
+/** The create operations the seeding helpers run. */
+type SeededOperation = OperationId & keyof typeof bodyFields;
+
+/**
+ * Refuses a field the operation does not take. The REST API ignores such a field, as TaskRouter
+ * does; in seed input it is a mistake (a misspelt name) that would otherwise pass unnoticed.
+ */
+function checkFields(operationId: SeededOperation, input: Record<string, unknown>): void {
+  const known: readonly string[] = bodyFields[operationId];
+  for (const name of Object.keys(input)) {
+    if (!known.includes(name)) {
+      throw invalidParameter(name, `is not a parameter of ${operationId} (it takes ${known.join(', ')})`);
+    }
+  }
 }
 
 /** Form fields from seed input: JSON for objects, ISO 8601 for dates, repeated keys for lists. */
