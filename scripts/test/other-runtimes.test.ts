@@ -43,17 +43,30 @@ function runFixture(
   });
 }
 
-/** Answers every request with a redirect to another origin (`/redirect`) or an oversized body. */
+/**
+ * Answers every request with a redirect to another origin (`/redirect`), never (`/hang`), or with
+ * an oversized body.
+ */
 function startHostileServer(): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.url?.startsWith('/redirect/')) {
       response.writeHead(302, { location: `${OTHER_ORIGIN}/v1/Workspaces` }).end();
       return;
     }
+    if (request.url?.startsWith('/hang/')) return;
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ sid: 'x'.repeat(4096) }));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** The URL of a loopback port nothing listens on (one just closed). */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
 }
 
 const runtimes = (Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]).map((name) => ({
@@ -76,6 +89,7 @@ for (const runtime of runtimes) {
     });
     afterAll(async () => {
       await closeEmulator();
+      hostile.closeAllConnections();
       await new Promise((resolve) => hostile.close(resolve));
     });
 
@@ -91,6 +105,8 @@ for (const runtime of runtimes) {
         TASKROUTER_WORKSPACE_SID: workspace.sid,
         REDIRECTING_BASE_URL: `${hostileUrl}/redirect`,
         OVERSIZED_BASE_URL: `${hostileUrl}/oversized`,
+        HANGING_BASE_URL: `${hostileUrl}/hang`,
+        UNREACHABLE_BASE_URL: await closedPortUrl(),
       });
 
       // The runtime's own export condition picks the fetch entry, not the node:http one.
@@ -106,14 +122,17 @@ for (const runtime of runtimes) {
       // A page size of 1 makes the resources client follow next-page links.
       expect(report.listed).toEqual(emulator.inspect.tasks(workspace.sid).map((task) => task.sid));
       expect(report.listed).toEqual(expect.arrayContaining([earlier.sid, created.sid]));
-      expect(report.missing).toEqual({ thrown: 'TaskRouterApiError', typed: true, status: 404, code: 20404 });
+      const safe = { typed: true, leaksToken: false };
+      expect(report.missing).toEqual({ thrown: 'TaskRouterApiError', ...safe, status: 404, code: 20404 });
       expect(report.redirect).toEqual({
         thrown: 'TaskRouterRedirectError',
-        typed: true,
+        ...safe,
         status: 302,
         targetOrigin: OTHER_ORIGIN,
       });
-      expect(report.oversized).toEqual({ thrown: 'TaskRouterResponseTooLargeError', typed: true });
+      expect(report.oversized).toEqual({ thrown: 'TaskRouterResponseTooLargeError', ...safe });
+      expect(report.timedOut).toEqual({ thrown: 'TaskRouterTimeoutError', ...safe, timeoutMs: 300 });
+      expect(report.refused).toEqual({ thrown: 'TaskRouterNetworkError', ...safe });
     });
 
     test('the emulator routes a task in-process and serves it over HTTP', async () => {
