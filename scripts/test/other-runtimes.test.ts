@@ -3,7 +3,7 @@
  * `scripts/ensure-runtimes.mjs`): each runs a script of the fixtures in a child process and prints a
  * report, which is checked here together with what the emulator saw.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,9 @@ import { findRuntime, RUNTIMES } from '../runtime-path.mjs';
 const ACCOUNT_SID = `AC${'7'.repeat(32)}`;
 const AUTH_TOKEN = 'other-runtimes-token';
 const OTHER_ORIGIN = 'http://elsewhere.example';
+
+/** The built `taskrouter-mock` command. */
+const CLI = fileURLToPath(new URL('../../packages/testing-mocks/dist/cli.js', import.meta.url));
 
 /** How each runtime runs a script: Deno with no more permissions than the scripts need. */
 const RUN_ARGS: Record<keyof typeof RUNTIMES, string[]> = {
@@ -133,6 +136,56 @@ for (const runtime of runtimes) {
       expect(report.oversized).toEqual({ thrown: 'TaskRouterResponseTooLargeError', ...safe });
       expect(report.timedOut).toEqual({ thrown: 'TaskRouterTimeoutError', ...safe, timeoutMs: 300 });
       expect(report.refused).toEqual({ thrown: 'TaskRouterNetworkError', ...safe });
+    });
+
+    test('the taskrouter-mock command serves the API and stops on SIGTERM', async () => {
+      const binary = findRuntime(runtime.name);
+      if (binary === undefined) throw new Error(`${runtime.name} is not installed`);
+      const child = spawn(
+        binary,
+        [
+          ...RUN_ARGS[runtime.name],
+          CLI,
+          '--port',
+          '0',
+          '--account-sid',
+          ACCOUNT_SID,
+          '--auth-token',
+          AUTH_TOKEN,
+        ],
+        { env: { ...process.env, NO_COLOR: '1' } },
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let output = '';
+          child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+            output += chunk;
+            const listening = /listening on (http:\/\/\S+)/.exec(output);
+            if (listening) resolve(listening[1]!);
+          });
+          child.on('exit', () => reject(new Error(`the command exited before listening: ${output}`)));
+        });
+        const authorization = `Basic ${btoa(`${ACCOUNT_SID}:${AUTH_TOKEN}`)}`;
+        const created = await fetch(`${url}/v1/Workspaces`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ FriendlyName: 'Served', Template: 'FIFO' }),
+        });
+        expect(created.status).toBe(201);
+        const { sid } = (await created.json()) as { sid: string };
+        const queues = await fetch(`${url}/v1/Workspaces/${sid}/TaskQueues`, { headers: { authorization } });
+        expect(((await queues.json()) as { task_queues: { friendly_name: string }[] }).task_queues).toEqual([
+          expect.objectContaining({ friendly_name: 'Sample Queue' }),
+        ]);
+        const refused = await fetch(`${url}/v1/Workspaces`, {
+          headers: { authorization: `Basic ${btoa(`${ACCOUNT_SID}:wrong`)}` },
+        });
+        expect(refused.status).toBe(401);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
     });
 
     test('the emulator routes a task in-process and serves it over HTTP', async () => {
