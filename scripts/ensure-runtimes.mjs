@@ -3,7 +3,7 @@
 // versions into node_modules/.cache when they are missing. When that fails, says so: the tests that
 // need a runtime then report themselves skipped (or fail under CI=true).
 import { spawnSync } from 'node:child_process';
-import { RUNTIMES, RUNTIMES_DIR, findRuntime, runtimeVersion } from './runtime-path.mjs';
+import { RUNTIMES, RUNTIMES_DIR, findRuntime } from './runtime-path.mjs';
 
 if (process.env.TASKROUTER_SKIP_RUNTIME_INSTALL === '1') process.exit(0);
 
@@ -30,7 +30,7 @@ const result = spawnSync(
 );
 const broken = names.filter((name) => {
   const binary = findRuntime(name);
-  return binary === undefined || runtimeVersion(binary) === undefined;
+  return binary === undefined || spawnSync(binary, ['--version'], { timeout: 30_000 }).status !== 0;
 });
 if (result.status !== 0 || broken.length > 0) {
   console.error(

@@ -4,5 +4,3 @@ export const RUNTIMES: { readonly bun: string; readonly deno: string };
 export const RUNTIMES_DIR: string;
 /** The binary of a runtime at its pinned version, or `undefined` when it is not installed there. */
 export function findRuntime(name: keyof typeof RUNTIMES): string | undefined;
-/** The version a runtime's binary reports, or `undefined` when it does not run. */
-export function runtimeVersion(binary: string): string | undefined;

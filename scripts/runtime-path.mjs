@@ -1,6 +1,5 @@
 // Where the other JavaScript runtimes the tests run the packages on (Bun and Deno) live: installed
 // from npm, at pinned versions, into node_modules/.cache of the repository by ensure-runtimes.mjs.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,17 +26,4 @@ export function findRuntime(name) {
   if (!existsSync(manifest) || !existsSync(binary)) return undefined;
   if (JSON.parse(readFileSync(manifest, 'utf8')).version !== RUNTIMES[name]) return undefined;
   return binary;
-}
-
-/**
- * The version a runtime's binary reports, or `undefined` when it does not run.
- * @param {string} binary
- * @returns {string | undefined}
- */
-export function runtimeVersion(binary) {
-  try {
-    return execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 30_000 }).trim();
-  } catch {
-    return undefined;
-  }
 }

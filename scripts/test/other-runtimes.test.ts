@@ -24,19 +24,23 @@ const RUN_ARGS: Record<keyof typeof RUNTIMES, string[]> = {
   deno: ['run', '--no-lock', '--allow-net=127.0.0.1', '--allow-env', '--allow-read'],
 };
 
+/** The binary and arguments that run `file` with `args` on a runtime. */
+function commandLine(runtime: keyof typeof RUNTIMES, file: string, args: string[] = []): [string, string[]] {
+  const binary = findRuntime(runtime);
+  if (binary === undefined) throw new Error(`${runtime} ${RUNTIMES[runtime]} is not installed`);
+  return [binary, [...RUN_ARGS[runtime], file, ...args]];
+}
+
 /** Runs a fixture script and parses the JSON line it prints. */
 function runFixture(
   runtime: keyof typeof RUNTIMES,
   script: string,
   env: Record<string, string> = {},
 ): Promise<Record<string, unknown>> {
-  const binary = findRuntime(runtime);
-  if (binary === undefined) throw new Error(`${runtime} ${RUNTIMES[runtime]} is not installed`);
   const file = fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url));
   return new Promise((resolve, reject) => {
     execFile(
-      binary,
-      [...RUN_ARGS[runtime], file],
+      ...commandLine(runtime, file),
       { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`${runtime} ${script} failed: ${error.message}\n${stderr}`));
@@ -139,20 +143,15 @@ for (const runtime of runtimes) {
     });
 
     test('the taskrouter-mock command serves the API and stops on SIGTERM', async () => {
-      const binary = findRuntime(runtime.name);
-      if (binary === undefined) throw new Error(`${runtime.name} is not installed`);
       const child = spawn(
-        binary,
-        [
-          ...RUN_ARGS[runtime.name],
-          CLI,
+        ...commandLine(runtime.name, CLI, [
           '--port',
           '0',
           '--account-sid',
           ACCOUNT_SID,
           '--auth-token',
           AUTH_TOKEN,
-        ],
+        ]),
         { env: { ...process.env, NO_COLOR: '1' } },
       );
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
