@@ -2,21 +2,30 @@
  * Writes a package's JavaScript into `dist` as one bundled ES module per entry point, after tsc
  * has written the declarations there (`tsc --emitDeclarationOnly`). Run from the package:
  *
- *   node ../../scripts/bundle-dist.mjs index webhooks
+ *   node ../../scripts/bundle-dist.mjs index webhooks --data facts
  *
  * bundles `src/index.ts` and `src/webhooks.ts` into `dist/index.js` and `dist/webhooks.js`. Code two
  * entries share goes to `dist/chunks/`, so every class, symbol and cache exists once however many
  * entries an application imports. The package's dependencies and Node's built-in modules stay
  * imports. Why: Node resolves, reads and links each module file on its own, and for a package of
  * twenty-odd modules that work cost several MiB of memory at start, more than the code itself.
+ *
+ * Entries after `--data` hold plain data only (no classes, no state) and are bundled on their own:
+ * the other entries then keep the few tables they use in their own chunks instead of loading a
+ * shared chunk with every table, and the data entry repeats those tables in its one file.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const entries = process.argv.slice(2);
+const args = process.argv.slice(2);
+const dataAt = args.includes('--data') ? args.indexOf('--data') : args.length;
+const entries = args.slice(0, dataAt);
+const dataEntries = args.slice(dataAt + 1);
 if (entries.length === 0) {
-  throw new Error('usage: node bundle-dist.mjs <entry>... (file names under src/, without .ts)');
+  throw new Error(
+    'usage: node bundle-dist.mjs <entry>... [--data <entry>...] (file names under src/, without .ts)',
+  );
 }
 const manifest = JSON.parse(await readFile('package.json', 'utf8'));
 const packages = [
@@ -29,19 +38,31 @@ for (const file of await readdir('dist', { recursive: true })) {
   if (/\.js(\.map)?$/.test(file)) await rm(join('dist', file));
 }
 
-await build({
-  entryPoints: Object.fromEntries(entries.map((name) => [name, `src/${name}.ts`])),
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  external: ['node:*', ...packages.flatMap((name) => [name, `${name}/*`])],
-  // The package ships its sources; the maps point at them instead of repeating them.
-  sourcemap: true,
-  sourcesContent: false,
-  charset: 'utf8',
-  logLevel: 'warning',
-});
+/** Builds `names` from src/ into dist/, code they share in chunks when `splitting`. */
+const bundle = (names, splitting) =>
+  build({
+    entryPoints: Object.fromEntries(names.map((name) => [name, `src/${name}.ts`])),
+    outdir: 'dist',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    external: ['node:*', ...packages.flatMap((name) => [name, `${name}/*`])],
+    // The package ships its sources; the maps point at them instead of repeating them.
+    sourcemap: true,
+    sourcesContent: false,
+    charset: 'utf8',
+    logLevel: 'warning',
+    metafile: true,
+  });
+
+await bundle(entries, true);
+for (const name of dataEntries) {
+  const { metafile } = await bundle([name], false);
+  const imports = Object.values(metafile.outputs).flatMap((output) => output.imports);
+  if (imports.length > 0) {
+    throw new Error(`the data entry ${name} imports ${imports.map((i) => i.path).join(', ')}`);
+  }
+}

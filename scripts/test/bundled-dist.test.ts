@@ -80,6 +80,28 @@ describe.each(BUNDLED)('the built %s package', (name) => {
   });
 });
 
+describe('the data entry of core (@taskrouter/core/facts)', () => {
+  const packageDir = path.join(root, 'packages', 'core');
+  const code = (entry: string) =>
+    loadedFiles(packageDir, entry).map((file) => readFileSync(path.join(packageDir, file), 'utf8'));
+
+  it('is one file that imports nothing', () => {
+    expect(loadedFiles(packageDir, 'dist/facts.js')).toEqual(['dist/facts.js']);
+  });
+
+  it('leaves out of the client entries the tables they do not use', () => {
+    for (const entry of ['dist/index.node.js', 'dist/index.js']) {
+      const loaded = code(entry).join('\n');
+      // The client checks SIDs by these two tables; the rest serve other packages.
+      expect(loaded, entry).toMatch(/\bvar sidPathSegments =/);
+      expect(loaded, entry).toMatch(/\bvar sidFieldPrefixes =/);
+      for (const table of ['sidParameters', 'bodyFields', 'requiredBodyFields', 'dateTimeFields']) {
+        expect(loaded, `${entry} defines ${table}`).not.toMatch(new RegExp(`\\bvar ${table} =`));
+      }
+    }
+  });
+});
+
 describe('entry points of one package', () => {
   it('share their classes: an error from the Node entry is the one the default entry exports', async () => {
     const dist = path.join(root, 'packages', 'core', 'dist');

@@ -90,7 +90,7 @@ export interface Clock {
   /** A number in [0, 1). */
   random(): number;
   /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** @internal */
@@ -99,19 +99,19 @@ export const systemClock: Clock = {
   random: () => Math.random(),
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
-      if (signal.aborted) {
+      if (signal?.aborted) {
         reject(signal.reason);
         return;
       }
       const onAbort = () => {
         clearTimeout(timer);
-        reject(signal.reason);
+        reject(signal?.reason);
       };
       const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
 
@@ -165,8 +165,6 @@ export const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 2
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 /** The reason an attempt is cancelled with when it runs out of time. */
 const TIMED_OUT = Symbol('timed out');
-/** Stands in for the caller's signal during backoff waits when the call has none. */
-const NEVER_ABORTED = new AbortController().signal;
 
 /**
  * Builds the function that sends every request of a client: it adds the credentials and
@@ -197,7 +195,7 @@ export function createTransport(settings: TransportSettings): Send {
       if (result instanceof TaskRouterError) {
         if (!(idempotent && canRetry)) throw result;
         mayHaveActed = true;
-        await clock.sleep(backoffMs(attempt), signal ?? NEVER_ABORTED);
+        await clock.sleep(backoffMs(attempt), signal);
         continue;
       }
       const { response } = result;
@@ -210,7 +208,7 @@ export function createTransport(settings: TransportSettings): Send {
           ? retryAfterMs(response.headers.get('Retry-After'))
           : undefined;
         if (delay === undefined || delay <= MAX_RETRY_AFTER_MS) {
-          await clock.sleep(delay ?? backoffMs(attempt), signal ?? NEVER_ABORTED);
+          await clock.sleep(delay ?? backoffMs(attempt), signal);
           continue;
         }
       }

@@ -83,7 +83,7 @@ export function fakeClock(options: { random?: number; now?: number; onSleep?: (m
     sleep: async (ms, signal) => {
       sleeps.push(ms);
       options.onSleep?.(ms);
-      signal.throwIfAborted();
+      signal?.throwIfAborted();
     },
   };
   return { clock, sleeps };

@@ -235,10 +235,13 @@ describe('system clock', () => {
     vi.useRealTimers();
   });
 
-  test('sleep resolves after the delay', async () => {
+  test.each([
+    ['a signal', new AbortController().signal],
+    ['no signal (a call made without one)', undefined],
+  ])('sleep with %s resolves after the delay', async (_, signal) => {
     vi.useFakeTimers();
     let done = false;
-    const sleeping = systemClock.sleep(1000, new AbortController().signal).then(() => {
+    const sleeping = systemClock.sleep(1000, signal).then(() => {
       done = true;
     });
     await vi.advanceTimersByTimeAsync(999);
