@@ -1,7 +1,8 @@
 /**
  * The packages on Bun and Deno, the real runtimes (pinned, installed from npm by
  * `scripts/ensure-runtimes.mjs`): each runs a script of the fixtures in a child process and prints a
- * report, which is checked here together with what the emulator saw.
+ * report, which is checked here together with what the emulator saw. The worker SDK's fixture
+ * checks its outcomes against the emulator's state itself, as the emulator runs inside it.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -194,6 +195,24 @@ for (const runtime of runtimes) {
         completed: { status: 'completed', age: 60 },
         overHttp: { status: 200, assignmentStatus: 'completed' },
       });
+    });
+
+    test("the official worker SDK takes a reservation over the emulator's event bridge", async () => {
+      const report = await runFixture(runtime.name, 'other-runtime-worker-sdk.mjs');
+      expect(report.error).toBeUndefined();
+      const { ready, reservation } = report as {
+        ready: { sdkWorkerSid: string; seededWorkerSid: string; activity: string };
+        reservation: { sdkTaskSid: string; seededTaskSid: string; status: string };
+      };
+      expect(ready.sdkWorkerSid).toBe(ready.seededWorkerSid);
+      expect(ready.activity).toBe('Offline');
+      // The activity set through the SDK, the reservation it was sent and its accept and complete
+      // calls, each checked against the emulator's own state.
+      expect(report.activityOverRest).toBe('Available');
+      expect(reservation.sdkTaskSid).toBe(reservation.seededTaskSid);
+      expect(reservation.status).toBe('pending');
+      expect(report.accepted).toBe('assigned');
+      expect(report.completed).toBe('completed');
     });
   });
 }
