@@ -90,6 +90,23 @@ describe('the Responses of emulator.fetch', () => {
     for (const member of members) expect(MEMBERS).toContain(member);
   });
 
+  test.each([101, 103, 204, 205, 304])(
+    'with status %i and text, are refused as a standard one is',
+    (status) => {
+      const refusal = (make: () => Response) => {
+        try {
+          make();
+          return 'made';
+        } catch (error) {
+          return (error as Error).name;
+        }
+      };
+      const standard = refusal(() => new Response('{}', { status }));
+      expect(standard).not.toBe('made');
+      expect(refusal(() => textResponse('{}', { status }))).toBe(standard);
+    },
+  );
+
   test('are what emulator.fetch answers, and log as a Response', async () => {
     const emulator = createEmulator();
     emulator.seed.workspace({ FriendlyName: 'Support' });

@@ -160,6 +160,23 @@ describe('emulator.on: overriding answers', () => {
     expect(statuses).toEqual([200, 200, 429]);
   });
 
+  test.each([204, 205, 304])('a %i reply has no body, through fetch and over HTTP', async (status) => {
+    const { emulator } = setup();
+    emulator.on('ListWorkspace').replies(status);
+    const authorization = `Basic ${btoa(`${emulator.credentials.accountSid}:${emulator.credentials.authToken}`)}`;
+    const answer = await emulator.fetch(`${emulator.baseUrl}/v1/Workspaces`, { headers: { authorization } });
+    expect(answer.status).toBe(status);
+    expect(answer.body).toBeNull();
+    const server = await emulator.listen();
+    try {
+      const overHttp = await fetch(`${server.url}/v1/Workspaces`, { headers: { authorization } });
+      expect(overHttp.status).toBe(status);
+      expect(await overHttp.text()).toBe('');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('unauthenticated requests never reach a rule', async () => {
     const emulator = createEmulator();
     const rule = emulator.on('ListWorkspace').replies(200, {});
@@ -179,6 +196,8 @@ describe('emulator.on: overriding answers', () => {
       /replies\(status\): must be a whole number from 200 to 599, got 99/,
     );
     expect(() => rule.replies(204, {})).toThrow(/a 204 answer has no body/);
+    expect(() => rule.replies(205, {})).toThrow(/replies\(205, body\): a 205 answer has no body/);
+    expect(() => rule.replies(304, {})).toThrow(/replies\(304, body\): a 304 answer has no body/);
     expect(() => rule.fails({ status: 200, code: 1 })).toThrow(/fails\(\{ status \}\)/);
     expect(() => rule.fails({ status: 500, code: 0 })).toThrow(/fails\(\{ code \}\)/);
     expect(() => rule.delays(-1)).toThrow(/delays\(ms\)/);

@@ -139,6 +139,8 @@ function toResponse(answer: OutgoingAnswer): Response {
 
 /** Code units a UTF-8 round trip would change: a lone surrogate anywhere, a byte order mark first. */
 const CHANGED_BY_UTF8 = /[\uD800-\uDFFF]|^\uFEFF/u;
+/** Statuses a Response with a body refuses. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
  * A `Response` with `text` as its body, made as cheaply as the text allows; it behaves as
@@ -146,7 +148,9 @@ const CHANGED_BY_UTF8 = /[\uD800-\uDFFF]|^\uFEFF/u;
  * @internal
  */
 export function textResponse(text: string | null, init: ResponseInit): Response {
-  if (text === null || CHANGED_BY_UTF8.test(text)) return new Response(text, init);
+  if (text === null || CHANGED_BY_UTF8.test(text) || NULL_BODY_STATUSES.has(init.status ?? 200)) {
+    return new Response(text, init);
+  }
   return new TextBodyResponse(text, init);
 }
 

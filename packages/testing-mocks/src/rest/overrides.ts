@@ -5,6 +5,9 @@
 import type { OperationId, operations } from '@taskrouter/core';
 import { EmulatorRequestError } from '../domain/errors.js';
 
+/** Statuses whose answers have no body. */
+const NO_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
+
 /** A value a rule or a matcher compares with a request parameter. */
 export type MatchValue =
   | string
@@ -73,7 +76,10 @@ export interface OverrideFailure {
  * Calling `replies` or `fails` again replaces the answer; `delays` combines with either.
  */
 export interface OverrideRule {
-  /** Answers with this status and body (JSON) instead of the emulator's own answer. */
+  /**
+   * Answers with this status and body (JSON) instead of the emulator's own answer; 204, 205 and
+   * 304 answers have no body.
+   */
   replies(status: number, body?: unknown): OverrideRule;
   /** Answers with a Twilio-shaped error (`code`, `message`, `more_info`, `status`). */
   fails(failure: OverrideFailure): OverrideRule;
@@ -123,10 +129,11 @@ export class OverrideRules {
             `${where}.replies(status): must be a whole number from 200 to 599, got ${status}`,
           );
         }
-        if (status === 204 && body !== undefined) {
-          throw new TypeError(`${where}.replies(204, body): a 204 answer has no body`);
+        const bodiless = NO_BODY_STATUSES.has(status);
+        if (bodiless && body !== undefined) {
+          throw new TypeError(`${where}.replies(${status}, body): a ${status} answer has no body`);
         }
-        const text = status === 204 ? null : JSON.stringify(body ?? {});
+        const text = bodiless ? null : JSON.stringify(body ?? {});
         answer = { status, body: text };
         return built;
       },
