@@ -51,7 +51,9 @@ const bodies = fc.oneof(
 );
 const inits = fc.record({
   status: fc.constantFrom(200, 201, 400, 404, 429),
+  statusText: fc.constantFrom('', 'OK', 'Too Many Requests'),
   headers: fc.constantFrom<Record<string, string>>(
+    {},
     { 'Content-Type': 'application/json' },
     { 'Content-Type': 'application/x-www-form-urlencoded' },
     { 'Content-Type': 'text/plain;charset=UTF-8', ETag: '"1"' },

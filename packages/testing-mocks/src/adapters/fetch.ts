@@ -175,6 +175,8 @@ class TextBodyResponse extends Response {
   constructor(text: string, init: ResponseInit) {
     super(null, init);
     this.#text = text;
+    // What a standard Response built from a string adds when the caller gives no type.
+    if (!this.headers.has('content-type')) this.headers.set('content-type', 'text/plain;charset=UTF-8');
   }
 
   override get body(): Response['body'] {
