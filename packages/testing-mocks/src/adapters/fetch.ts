@@ -11,6 +11,7 @@ import {
   type OutgoingAnswer,
   tooLarge,
 } from '../rest/dispatch.js';
+import { NO_BODY_STATUSES } from '../rest/overrides.js';
 
 /** A `fetch` that hands every call to `answer`; it also offers core's `DIRECT_SEND`. */
 export function createFetchAdapter(
@@ -139,8 +140,6 @@ function toResponse(answer: OutgoingAnswer): Response {
 
 /** Code units a UTF-8 round trip would change: a lone surrogate anywhere, a byte order mark first. */
 const CHANGED_BY_UTF8 = /[\uD800-\uDFFF]|^\uFEFF/u;
-/** Statuses a Response with a body refuses. */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
  * A `Response` with `text` as its body, made as cheaply as the text allows; it behaves as
@@ -148,7 +147,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * @internal
  */
 export function textResponse(text: string | null, init: ResponseInit): Response {
-  if (text === null || CHANGED_BY_UTF8.test(text) || NULL_BODY_STATUSES.has(init.status ?? 200)) {
+  if (text === null || CHANGED_BY_UTF8.test(text) || NO_BODY_STATUSES.has(init.status ?? 200)) {
     return new Response(text, init);
   }
   return new TextBodyResponse(text, init);
@@ -216,16 +215,21 @@ class TextBodyResponse extends Response {
   }
 
   override clone(): Response {
-    if (this.#standard !== undefined || this.#read) return this.#asStandard().clone();
+    if (this.#handedOver()) return this.#asStandard().clone();
     return new TextBodyResponse(this.#text, this.#init());
   }
 
+  /** True once the text was read or a standard Response holds it: that one answers from then on. */
+  #handedOver(): boolean {
+    return this.#read || this.#standard !== undefined;
+  }
+
   /**
-   * True when the body was read before or lives in the standard Response: the caller then asks
-   * that one, which fails as a standard Response does. Otherwise marks the body read.
+   * True when the body was handed over before: the caller then asks the standard Response, which
+   * fails as a standard Response does. Otherwise marks the body read.
    */
   #taken(): boolean {
-    if (this.#read || this.#standard !== undefined) return true;
+    if (this.#handedOver()) return true;
     this.#read = true;
     return false;
   }

@@ -5,8 +5,8 @@
 import type { OperationId, operations } from '@taskrouter/core';
 import { EmulatorRequestError } from '../domain/errors.js';
 
-/** Statuses whose answers have no body. */
-const NO_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
+/** Statuses whose answers have no body (a `Response` with a body refuses them). */
+export const NO_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
 
 /** A value a rule or a matcher compares with a request parameter. */
 export type MatchValue =
