@@ -13,21 +13,47 @@
  * Entries after `--data` hold plain data only (no classes, no state) and are bundled on their own:
  * the other entries then keep the few tables they use in their own chunks instead of loading a
  * shared chunk with every table, and the data entry repeats those tables in its one file.
+ *
+ * Specifiers after `--inline` name data-only modules of a dependency (such as `@taskrouter/core/facts`)
+ * to bundle in rather than import: the package keeps the few tables it reads, and an application
+ * loads one module fewer. The build fails if such a module imports anything.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
+/** The arguments after `flag` up to the next flag. */
+function listAfter(args, flag) {
+  const at = args.indexOf(flag);
+  if (at === -1) return [];
+  const rest = args.slice(at + 1);
+  const end = rest.findIndex((arg) => arg.startsWith('--'));
+  return end === -1 ? rest : rest.slice(0, end);
+}
+
 const args = process.argv.slice(2);
-const dataAt = args.includes('--data') ? args.indexOf('--data') : args.length;
-const entries = args.slice(0, dataAt);
-const dataEntries = args.slice(dataAt + 1);
+const firstFlag = args.findIndex((arg) => arg.startsWith('--'));
+const entries = firstFlag === -1 ? args : args.slice(0, firstFlag);
+const dataEntries = listAfter(args, '--data');
+const inlined = listAfter(args, '--inline');
 if (entries.length === 0) {
   throw new Error(
-    'usage: node bundle-dist.mjs <entry>... [--data <entry>...] (file names under src/, without .ts)',
+    'usage: node bundle-dist.mjs <entry>... [--data <entry>...] [--inline <specifier>...] (entries: file names under src/, without .ts)',
   );
 }
 const manifest = JSON.parse(await readFile('package.json', 'utf8'));
+const requireHere = createRequire(resolve('package.json'));
+/** Resolves each `--inline` specifier to its file, ahead of the rule that keeps dependencies external. */
+const inlinePlugin = {
+  name: 'inline-data-modules',
+  setup(build) {
+    for (const specifier of inlined) {
+      const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+      build.onResolve({ filter }, () => ({ path: requireHere.resolve(specifier) }));
+    }
+  },
+};
 const packages = [
   ...Object.keys(manifest.dependencies ?? {}),
   ...Object.keys(manifest.peerDependencies ?? {}),
@@ -56,9 +82,20 @@ const bundle = (names, splitting) =>
     charset: 'utf8',
     logLevel: 'warning',
     metafile: true,
+    plugins: [inlinePlugin],
   });
 
-await bundle(entries, true);
+const { metafile } = await bundle(entries, true);
+for (const specifier of inlined) {
+  const file = requireHere.resolve(specifier);
+  const input = Object.entries(metafile.inputs).find(([path]) => resolve(path) === file)?.[1];
+  if (input === undefined) throw new Error(`no entry imports ${specifier}, given after --inline`);
+  if (input.imports.length > 0) {
+    throw new Error(
+      `${specifier}, given after --inline, imports ${input.imports.map((i) => i.path).join(', ')}`,
+    );
+  }
+}
 for (const name of dataEntries) {
   const { metafile } = await bundle([name], false);
   const imports = Object.values(metafile.outputs).flatMap((output) => output.imports);

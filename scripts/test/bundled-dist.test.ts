@@ -1,4 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -98,6 +108,81 @@ describe('the data entry of core (@taskrouter/core/facts)', () => {
       for (const table of ['sidParameters', 'bodyFields', 'requiredBodyFields', 'dateTimeFields']) {
         expect(loaded, `${entry} defines ${table}`).not.toMatch(new RegExp(`\\bvar ${table} =`));
       }
+    }
+  });
+});
+
+describe("resources, which reads three of core's tables", () => {
+  const packageDir = path.join(root, 'packages', 'resources');
+  const code = loadedFiles(packageDir, 'dist/index.js')
+    .map((file) => readFileSync(path.join(packageDir, file), 'utf8'))
+    .join('\n');
+
+  it('carries them instead of loading @taskrouter/core/facts', () => {
+    expect(code).not.toMatch(/["']@taskrouter\/core\/facts["']/);
+    for (const table of ['sidFieldPrefixes', 'requiredBodyFields', 'dateTimeResponseFields']) {
+      expect(code, table).toMatch(new RegExp(`\\bvar ${table} =`));
+    }
+    expect(code).not.toMatch(/\bvar sidParameters =/);
+  });
+});
+
+describe('bundle-dist --inline', () => {
+  const script = path.join(root, 'scripts', 'bundle-dist.mjs');
+  /** A package importing `dep/data`, whose module `data` holds the given code. */
+  function packageWith(data: string): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bundle-dist-'));
+    const dep = path.join(dir, 'node_modules', 'dep');
+    mkdirSync(path.join(dir, 'src'));
+    mkdirSync(path.join(dir, 'dist'));
+    mkdirSync(dep, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'app', type: 'module', peerDependencies: { dep: '*' } }),
+    );
+    writeFileSync(
+      path.join(dir, 'src', 'index.ts'),
+      "import { colours } from 'dep/data';\nexport const first = colours[0];\n",
+    );
+    writeFileSync(
+      path.join(dep, 'package.json'),
+      JSON.stringify({
+        name: 'dep',
+        type: 'module',
+        exports: { './data': './data.js', './other': './other.js' },
+      }),
+    );
+    writeFileSync(path.join(dep, 'data.js'), data);
+    writeFileSync(path.join(dep, 'other.js'), 'export const other = 1;\n');
+    return dir;
+  }
+  const run = (dir: string, ...args: string[]) =>
+    spawnSync(process.execPath, [script, 'index', ...args], { cwd: dir, encoding: 'utf8' });
+
+  it('bundles a data module of a dependency in, and leaves it an import without the flag', () => {
+    const dir = packageWith("export const colours = ['red', 'green'];\nexport const unused = ['blue'];\n");
+    try {
+      expect(run(dir).status).toBe(0);
+      expect(readFileSync(path.join(dir, 'dist', 'index.js'), 'utf8')).toMatch(/from ["']dep\/data["']/);
+      const inlined = run(dir, '--inline', 'dep/data');
+      expect(inlined.stderr).toBe('');
+      const built = readFileSync(path.join(dir, 'dist', 'index.js'), 'utf8');
+      expect(built).not.toMatch(/\bfrom ["']dep\/data["']/);
+      expect(built).toMatch(/"red"/);
+      expect(built).not.toMatch(/"blue"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a module that imports anything, naming it', () => {
+    const dir = packageWith("import { other } from 'dep/other';\nexport const colours = ['red', other];\n");
+    try {
+      const result = run(dir, '--inline', 'dep/data');
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/dep\/data, given after --inline, imports dep\/other/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
