@@ -37,6 +37,7 @@ export {
   ResponseTooLarge,
   type WireRequest,
 } from './transport.js';
+export { ReadResponse, type ReadResponseInit } from './read-response.js';
 export type {
   ClientField,
   ClientFields,

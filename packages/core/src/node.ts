@@ -26,6 +26,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { type TaskRouterClientOptions, createClientWithClock } from './client.js';
 import { TaskRouterValidationError } from './errors.js';
+import { ReadResponse } from './read-response.js';
 import {
   DIRECT_SEND,
   type DirectSend,
@@ -210,7 +211,12 @@ function createNodeSender(options: NodeFetchOptions) {
     );
     return {
       answer: answer.then(({ message, body, decoded }) => ({
-        response: new ReadResponse(message, answerHeaders(message.headers, decoded), wire.url),
+        response: new ReadResponse({
+          status: message.statusCode ?? 0,
+          statusText: message.statusMessage ?? '',
+          url: wire.url,
+          headers: answerHeaders(message.headers, decoded),
+        }),
         text: withoutByteOrderMark(typeof body === 'string' ? body : body.toString('utf8')),
       })),
       cancel,
@@ -378,10 +384,6 @@ async function bodyBytes(body: BodyInit, headers: Record<string, string>): Promi
   return new Uint8Array(await encoded.arrayBuffer());
 }
 
-function bodyUnusable(): Promise<never> {
-  return Promise.reject(new TypeError('Body is unusable: the client has already read it into `data`'));
-}
-
 /** Read-only headers of an answer, with the Fetch `Headers` interface, straight from Node's. */
 class AnswerHeaders implements Headers {
   readonly #values: IncomingHttpHeaders;
@@ -446,58 +448,4 @@ class AnswerHeaders implements Headers {
 
 function immutable(): never {
   throw new TypeError('immutable: the headers of an answer cannot be changed');
-}
-
-/**
- * An answer whose body the client has already read into `data`, with the Fetch `Response`
- * interface: status, headers and URL as received, body methods rejecting as on a used body.
- */
-class ReadResponse implements Response {
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: Headers;
-  readonly url: string;
-  readonly body = null;
-  readonly bodyUsed = true;
-  readonly redirected = false;
-  readonly type: ResponseType = 'basic';
-
-  constructor(message: IncomingMessage, headers: Headers, url: string) {
-    this.status = message.statusCode ?? 0;
-    this.statusText = message.statusMessage ?? '';
-    this.headers = headers;
-    this.url = url;
-  }
-
-  get ok(): boolean {
-    return this.status >= 200 && this.status <= 299;
-  }
-
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return bodyUnusable();
-  }
-
-  blob(): Promise<Blob> {
-    return bodyUnusable();
-  }
-
-  bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return bodyUnusable();
-  }
-
-  formData(): Promise<FormData> {
-    return bodyUnusable();
-  }
-
-  json(): Promise<unknown> {
-    return bodyUnusable();
-  }
-
-  text(): Promise<string> {
-    return bodyUnusable();
-  }
-
-  clone(): Response {
-    throw new TypeError('Response.clone: the body has already been read');
-  }
 }

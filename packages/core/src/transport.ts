@@ -24,11 +24,15 @@ export type FetchLike = (request: Request) => Promise<Response>;
  *
  * @example
  * ```ts
- * import { DIRECT_SEND, type DirectSend, type FetchLike } from '@taskrouter/core';
+ * import { DIRECT_SEND, type DirectSend, type FetchLike, ReadResponse } from '@taskrouter/core';
  *
  * const send: DirectSend = (request) => ({
  *   answer: Promise.resolve({
- *     response: new Response(null, { status: 200, headers: { 'content-type': 'application/json' } }),
+ *     response: new ReadResponse({
+ *       status: 200,
+ *       url: request.url,
+ *       headers: () => new Headers({ 'content-type': 'application/json' }),
+ *     }),
  *     text: JSON.stringify({ sid: 'WS00000000000000000000000000000000', method: request.method }),
  *   }),
  *   cancel() {},

@@ -8,6 +8,7 @@ import {
 import { type NodeFetch, createNodeFetch, createTaskRouterClient } from '../src/node.js';
 import {
   type Behaviour,
+  answer,
   type FaultServer,
   delayed,
   hang,
@@ -236,6 +237,27 @@ describe('the client over the Node transport', () => {
     await expect(response.json()).rejects.toThrow(/already read/);
     await expect(response.text()).rejects.toBeInstanceOf(TypeError);
     expect(() => response.clone()).toThrow(TypeError);
+  });
+
+  test('answers a status without a body as the fetch path does: nothing read, an empty text', async () => {
+    const remove = (fetch?: typeof nodeFetch) =>
+      createFetchClient({
+        accountSid: ACCOUNT_SID,
+        authToken: AUTH_TOKEN,
+        baseUrl: server.url,
+        fetch,
+      }).DELETE('/v1/Workspaces/{Sid}', { params: { path: { Sid: WORKSPACE_SID } } });
+    const observe = async (response: Response) => ({
+      status: response.status,
+      bodyUsed: response.bodyUsed,
+      text: await response.text(),
+      cloned: response.clone().status,
+    });
+    server.script(answer(204, ''));
+    const overNode = await observe((await remove(nodeFetch)).response);
+    const overFetch = await observe((await remove()).response);
+    expect(overNode).toEqual(overFetch);
+    expect(overNode).toEqual({ status: 204, bodyUsed: false, text: '', cloned: 204 });
   });
 
   test('reads a compressed answer and hides the encoding it no longer has', async () => {

@@ -78,6 +78,21 @@ describe("the emulator's fetch offers core's direct send", () => {
     expect(statuses).toEqual([201, 200, 400, 404, 405, 401, 201]);
   });
 
+  test("a client's result carries the request's URL and the emulator's headers, its body already read", async () => {
+    const emulator = createEmulator();
+    const workspace = emulator.seed.workspace({ FriendlyName: 'Support', Template: 'FIFO' });
+    const client = createTaskRouterClient({ ...emulator.credentials, fetch: emulator.fetch });
+    const { data, response } = await client.GET('/v1/Workspaces/{Sid}', {
+      params: { path: { Sid: workspace.sid } },
+    });
+    expect(data.friendly_name).toBe('Support');
+    expect(response.url).toBe(`${emulator.baseUrl}/v1/Workspaces/${workspace.sid}`);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('x-rate-limit-remaining')).toBe('99');
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toBeInstanceOf(TypeError);
+  });
+
   test('ETag, If-Match and the 412 of a stale version travel through it', async () => {
     const emulator = createEmulator();
     const workspace = emulator.seed.workspace({ FriendlyName: 'Support', Template: 'FIFO' });

@@ -29,6 +29,26 @@ describe('authentication', () => {
     expect(emulator.inspect.workspaces()).toEqual([]);
   });
 
+  test('each call is judged by its own header, whatever came before on this or another emulator', async () => {
+    const first = createEmulator({ accountSid: `AC${'1'.repeat(32)}`, authToken: 'first' });
+    const second = createEmulator({ accountSid: `AC${'1'.repeat(32)}`, authToken: 'second' });
+    const basic = (token: string) => `Basic ${btoa(`AC${'1'.repeat(32)}:${token}`)}`;
+    const statusOf = async (emulator: typeof first, authorization: string) =>
+      (await emulator.fetch(`${emulator.baseUrl}/v1/Workspaces`, { headers: { authorization } })).status;
+    const calls: [typeof first, string, number][] = [
+      [first, basic('first'), 200],
+      [second, basic('first'), 401],
+      [second, basic('second'), 200],
+      [first, basic('second'), 401],
+      [first, 'Basic not-base64-credentials', 401],
+      [first, basic('first'), 200],
+      [first, basic('first'), 200],
+    ];
+    const statuses = [];
+    for (const [emulator, authorization] of calls) statuses.push(await statusOf(emulator, authorization));
+    expect(statuses).toEqual(calls.map(([, , status]) => status));
+  });
+
   test('configured credentials are the only ones accepted; acceptAnyCredentials takes any Basic pair', async () => {
     const emulator = createEmulator({ accountSid: `AC${'1'.repeat(32)}`, authToken: 'secret' });
     expect(emulator.credentials).toEqual({ accountSid: `AC${'1'.repeat(32)}`, authToken: 'secret' });

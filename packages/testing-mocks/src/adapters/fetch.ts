@@ -2,7 +2,7 @@
  * The emulator as a `fetch`: requests answered in-process, without sockets, plus `@taskrouter/core`'s
  * direct send, which skips building a `Request` and reading body streams.
  */
-import { DIRECT_SEND, type DirectSend, type WireRequest } from '@taskrouter/core';
+import { DIRECT_SEND, type DirectSend, ReadResponse, type WireRequest } from '@taskrouter/core';
 import {
   answerFor,
   answerHeaders,
@@ -27,7 +27,12 @@ export function createFetchAdapter(
   // Core's client sends through this instead: no Request to build, no body stream to read.
   const directSend: DirectSend = (request) => {
     const answered = answer(wireCall(request));
-    const response = new Response(null, { status: answered.status, headers: answerHeaders(answered) });
+    // The client reads the text and the status; headers are made only if someone reads them.
+    const response = new ReadResponse({
+      status: answered.status,
+      url: request.url,
+      headers: () => new Headers(answerHeaders(answered)),
+    });
     const result = { response, text: answered.body ?? '' };
     // An AbortController costs more than the rest of a call on Node 20: made only for a delay.
     if (answered.delayMs === undefined || answered.delayMs <= 0) {

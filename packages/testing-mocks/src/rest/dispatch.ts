@@ -321,13 +321,32 @@ export function tooLarge(): EmulatorRequestError {
   return new EmulatorRequestError(413, 20413, `Request body exceeds ${MAX_BODY_BYTES} bytes`);
 }
 
+/** Basic credentials as {@link basicCredentials} reads them. */
+export interface BasicCredentials {
+  readonly user: string;
+  readonly password: string;
+}
+
+// A client sends the same header on every call, and each call reads it twice: the last one is kept.
+let lastHeader: string | null = null;
+let lastCredentials: BasicCredentials | undefined;
+
 /** The user name and password of Basic credentials, or undefined. */
-export function basicCredentials(header: string | null): { user: string; password: string } | undefined {
-  if (header === null || !/^basic /i.test(header)) return undefined;
+export function basicCredentials(header: string | null): BasicCredentials | undefined {
+  if (header === null) return undefined;
+  if (header !== lastHeader) {
+    lastCredentials = readBasicCredentials(header);
+    lastHeader = header;
+  }
+  return lastCredentials;
+}
+
+function readBasicCredentials(header: string): BasicCredentials | undefined {
+  if (!/^basic /i.test(header)) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0) return undefined;
-  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  return Object.freeze({ user: decoded.slice(0, colon), password: decoded.slice(colon + 1) });
 }
 
 function callerAccountSid(header: string | null): string | null {
