@@ -49,7 +49,7 @@ export class ReadResponse implements Response {
   /** Always false: the client never follows a redirect. */
   readonly redirected = false;
   /** Always `basic`, as for a same-origin answer. */
-  readonly type: ResponseType = 'basic';
+  readonly type: Response['type'] = 'basic';
   #headers: Headers | (() => Headers);
 
   constructor(init: ReadResponseInit) {

@@ -122,9 +122,19 @@ describe('the Responses of emulator.fetch', () => {
     expect(JSON.parse(text).workspaces[0].friendly_name).toBe('Support');
     for (const members of [MEMBERS, [...MEMBERS].reverse()]) {
       const answer = await call();
+      expect(answer.url).toBe(`${emulator.baseUrl}/v1/Workspaces`);
+      // A made Response has no URL; a fetched one has its request's.
       const standard = new Response(text, { status: answer.status, headers: answer.headers });
+      Object.defineProperty(standard, 'url', { value: answer.url });
       expect(await observeAll(answer, members)).toEqual(await observeAll(standard, members));
     }
+    const headers = {
+      authorization: `Basic ${btoa(`${emulator.credentials.accountSid}:${emulator.credentials.authToken}`)}`,
+    };
+    const listUrl = `${emulator.baseUrl}/v1/Workspaces?PageSize=1`;
+    expect((await emulator.fetch(`${listUrl}#top`, { headers })).url).toBe(listUrl);
+    expect((await emulator.fetch(new URL(listUrl), { headers })).url).toBe(listUrl);
+    expect((await emulator.fetch(new Request(listUrl, { headers }))).url).toBe(listUrl);
     expect((await call()).constructor.name).toBe('Response');
     expect(await call()).toBeInstanceOf(Response);
   });

@@ -22,7 +22,11 @@ export function createFetchAdapter(
     const call = plainCall(input, init) ?? (await readRequest(new Request(input, init)));
     const answered = call === null ? answerFor(tooLarge()) : await fetchAnswer(call);
     await afterDelay(answered, init?.signal ?? (input instanceof Request ? input.signal : undefined));
-    return toResponse(answered);
+    const response = toResponse(answered);
+    // As a fetched answer: the URL of its request, without a fragment.
+    const url = call?.url.href ?? (input instanceof Request ? input.url : String(input));
+    Object.defineProperty(response, 'url', { value: url.split('#', 1)[0] });
+    return response;
   };
   // Core's client sends through this instead: no Request to build, no body stream to read.
   const directSend: DirectSend = (request) => {
