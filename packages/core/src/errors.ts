@@ -75,17 +75,17 @@ export interface TaskRouterApiErrorInit {
 export class TaskRouterApiError extends TaskRouterError {
   override name = 'TaskRouterApiError';
   /** HTTP status of the answer, such as 404. */
-  readonly status: number;
+  declare readonly status: number;
   /** Twilio error code, such as 20404; `undefined` when the body was not a Twilio error document. */
-  readonly code: number | undefined;
+  declare readonly code: number | undefined;
   /** Link to Twilio's page about {@link TaskRouterApiError.code}. */
-  readonly moreInfo: string | undefined;
+  declare readonly moreInfo: string | undefined;
   /** Extra structured details, when the server sent any. */
-  readonly details: Record<string, unknown> | undefined;
+  declare readonly details: Record<string, unknown> | undefined;
   /** HTTP method of the failed request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the failed request, with credentials removed. */
-  readonly url: string;
+  declare readonly url: string;
   /** The raw answer (not enumerable, so it stays out of logs and JSON). */
   declare readonly response: Response | undefined;
 
@@ -132,9 +132,9 @@ export interface RequestFailureInit {
 export class TaskRouterNetworkError extends TaskRouterError {
   override name = 'TaskRouterNetworkError';
   /** HTTP method of the failed request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the failed request, with credentials removed. */
-  readonly url: string;
+  declare readonly url: string;
 
   constructor(message: string, init: RequestFailureInit) {
     super(message, { cause: init.cause });
@@ -150,11 +150,11 @@ export class TaskRouterNetworkError extends TaskRouterError {
 export class TaskRouterTimeoutError extends TaskRouterError {
   override name = 'TaskRouterTimeoutError';
   /** HTTP method of the request that timed out. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the request that timed out, with credentials removed. */
-  readonly url: string;
+  declare readonly url: string;
   /** The per-attempt limit that was exceeded, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(message: string, init: RequestFailureInit & { timeoutMs: number }) {
     super(message, { cause: init.cause });
@@ -172,7 +172,7 @@ export class TaskRouterTimeoutError extends TaskRouterError {
 export class TaskRouterResponseTooLargeError extends TaskRouterNetworkError {
   override name = 'TaskRouterResponseTooLargeError';
   /** The limit that was exceeded, in bytes. */
-  readonly maxResponseBytes: number;
+  declare readonly maxResponseBytes: number;
 
   constructor(message: string, init: RequestFailureInit & { maxResponseBytes: number }) {
     super(message, init);
@@ -195,13 +195,13 @@ export interface TaskRouterRedirectErrorInit extends RequestFailureInit {
 export class TaskRouterRedirectError extends TaskRouterError {
   override name = 'TaskRouterRedirectError';
   /** Status of the redirect (301, 302, 303, 307, 308); 0 for a redirect a browser kept opaque. */
-  readonly status: number;
+  declare readonly status: number;
   /** Origin the redirect pointed to (`https://elsewhere.example`), or `undefined` when unknown. */
-  readonly targetOrigin: string | undefined;
+  declare readonly targetOrigin: string | undefined;
   /** HTTP method of the request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the request, with credentials removed. */
-  readonly url: string;
+  declare readonly url: string;
 
   constructor(message: string, init: TaskRouterRedirectErrorInit) {
     super(message, { cause: init.cause });
@@ -216,9 +216,9 @@ export class TaskRouterRedirectError extends TaskRouterError {
 export class TaskRouterValidationError extends TaskRouterError {
   override name = 'TaskRouterValidationError';
   /** Name (or dotted path) of the offending option, parameter or field. */
-  readonly field: string;
+  declare readonly field: string;
   /** Why the value was rejected. */
-  readonly reason: string;
+  declare readonly reason: string;
 
   constructor(field: string, reason: string) {
     super(`Invalid ${field}: ${reason}`);

@@ -34,10 +34,11 @@ export {
   type DirectSend,
   type Exchange,
   type FetchLike,
+  ReadResponse,
+  type ReadResponseInit,
   ResponseTooLarge,
   type WireRequest,
 } from './transport.js';
-export { ReadResponse, type ReadResponseInit } from './read-response.js';
 export type {
   ClientField,
   ClientFields,

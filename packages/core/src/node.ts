@@ -26,13 +26,13 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { type TaskRouterClientOptions, createClientWithClock } from './client.js';
 import { TaskRouterValidationError } from './errors.js';
-import { ReadResponse } from './read-response.js';
 import {
   DIRECT_SEND,
   type DirectSend,
   type Exchange,
   MAX_TIMEOUT_MS,
   NULL_BODY_STATUSES,
+  ReadResponse,
   ResponseTooLarge,
   systemClock,
 } from './transport.js';

@@ -74,6 +74,121 @@ export class ResponseTooLarge extends Error {
   }
 }
 
+/** What a {@link ReadResponse} is made of. */
+export interface ReadResponseInit {
+  /** HTTP status of the answer, such as 200. */
+  status: number;
+  /** The reason phrase; empty when the answer had none. */
+  statusText?: string;
+  /** URL of the request the answer belongs to. */
+  url: string;
+  /**
+   * The answer's headers, or a function that makes them when they are first read: most callers
+   * never read them, and building a `Headers` costs more than the rest of this object.
+   */
+  headers: Headers | (() => Headers);
+}
+
+/**
+ * An answer whose body has already been read into text, with the Fetch `Response` interface: status,
+ * headers and URL as received; `body` null, `bodyUsed` true, the body methods rejecting and `clone`
+ * throwing, as on a `Response` whose body was read. An answer whose status has no body (204, 205,
+ * 304) behaves as a `Response` without one: `bodyUsed` false, `text()` resolving to `''`, `clone()`
+ * working. A {@link DirectSend} answers with it to save building a `Response` for a body the client
+ * no longer needs; the Node transport does the same.
+ *
+ * @example
+ * ```ts
+ * import { ReadResponse } from '@taskrouter/core';
+ *
+ * const response = new ReadResponse({
+ *   status: 200,
+ *   url: 'https://taskrouter.twilio.com/v1/Workspaces',
+ *   headers: () => new Headers({ 'content-type': 'application/json' }),
+ * });
+ * console.log(response.ok, response.headers.get('content-type')); // true application/json
+ * ```
+ */
+export class ReadResponse implements Response {
+  /** HTTP status of the answer. */
+  declare readonly status: number;
+  /** The reason phrase of the answer. */
+  declare readonly statusText: string;
+  /** URL of the request the answer belongs to. */
+  declare readonly url: string;
+  /** True: the body has been read; false for a status without a body. */
+  declare readonly bodyUsed: boolean;
+  /** Always null: the body has been read. */
+  readonly body = null;
+  /** Always false: the client never follows a redirect. */
+  readonly redirected = false;
+  /** Always `basic`, as for a same-origin answer. */
+  readonly type: Response['type'] = 'basic';
+  #headers: Headers | (() => Headers);
+
+  constructor(init: ReadResponseInit) {
+    this.status = init.status;
+    this.statusText = init.statusText ?? '';
+    this.url = init.url;
+    this.bodyUsed = !NULL_BODY_STATUSES.has(init.status);
+    this.#headers = init.headers;
+  }
+
+  /** The headers of the answer, made on first use when given as a function. */
+  get headers(): Headers {
+    if (typeof this.#headers === 'function') this.#headers = this.#headers();
+    return this.#headers;
+  }
+
+  /** True for a status from 200 to 299. */
+  get ok(): boolean {
+    return this.status >= 200 && this.status <= 299;
+  }
+
+  /** Rejects, as the body has been read; answers as an empty body for a status without one. */
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#standard().arrayBuffer();
+  }
+
+  /** Rejects, as the body has been read; answers as an empty body for a status without one. */
+  blob(): Promise<Blob> {
+    return this.#standard().blob();
+  }
+
+  /** Rejects, as the body has been read; answers as an empty body for a status without one. */
+  bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#standard().bytes();
+  }
+
+  /** Rejects, as the body has been read; answers as an empty body for a status without one. */
+  formData(): Promise<FormData> {
+    return this.#standard().formData();
+  }
+
+  /** Rejects, as the body has been read; answers as an empty body for a status without one. */
+  json(): Promise<unknown> {
+    return this.#standard().json();
+  }
+
+  /** Rejects, as the body has been read; answers as an empty body for a status without one. */
+  text(): Promise<string> {
+    return this.#standard().text();
+  }
+
+  /** Throws, as the body has been read; for a status without a body, a standard copy without one. */
+  clone(): Response {
+    return this.#standard().clone();
+  }
+
+  /** A standard Response in the same state: with its body read, or without one. */
+  #standard(): Response {
+    const { status, statusText, headers, bodyUsed } = this;
+    const response = new Response(bodyUsed ? '' : null, { status, statusText, headers });
+    if (bodyUsed) void response.text();
+    return response;
+  }
+}
+
 /** A request on its way through a {@link DirectSend}. */
 export interface Exchange {
   /**

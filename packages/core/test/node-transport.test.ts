@@ -234,7 +234,7 @@ describe('the client over the Node transport', () => {
     expect(seen).toContain('etag: "7"');
     expect([...response.headers.values()]).toContain('RQ1');
     expect(() => response.headers.set('ETag', '"8"')).toThrow(TypeError);
-    await expect(response.json()).rejects.toThrow(/already read/);
+    await expect(response.json()).rejects.toThrow(/already been read/);
     await expect(response.text()).rejects.toBeInstanceOf(TypeError);
     expect(() => response.clone()).toThrow(TypeError);
   });
