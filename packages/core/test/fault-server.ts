@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 /** One request as the fault server received it. */
 export interface ReceivedRequest {
@@ -169,5 +170,32 @@ export async function startFaultServer(): Promise<FaultServer> {
         server.closeAllConnections();
       });
     },
+  };
+}
+
+/**
+ * A fault server for the tests of one file: started before its first test, closed after its last.
+ * The handle is usable at once; it reaches the running server from then on.
+ */
+export function useFaultServer(): FaultServer {
+  let running: FaultServer | undefined;
+  beforeAll(async () => {
+    running = await startFaultServer();
+  });
+  afterAll(() => running?.close());
+  const current = (): FaultServer => {
+    if (running === undefined) throw new Error('the fault server starts before the first test');
+    return running;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get requests() {
+      return current().requests;
+    },
+    script: (...behaviours) => current().script(...behaviours),
+    received: (count) => current().received(count),
+    close: () => current().close(),
   };
 }

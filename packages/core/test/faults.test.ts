@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { createClientWithClock } from '../src/client.js';
 import {
   type TaskRouterClientOptions,
@@ -10,14 +10,13 @@ import {
 } from '../src/index.js';
 import type { Clock } from '../src/transport.js';
 import {
-  type FaultServer,
   answer,
   delayed,
   drop,
   hang,
   htmlPage,
   json,
-  startFaultServer,
+  useFaultServer,
   truncated,
   twilioError,
 } from './fault-server.js';
@@ -28,14 +27,8 @@ import { ACCOUNT_SID, AUTH_TOKEN, WORKSPACE_SID, fakeClock, sid, transportUnderT
 // 50 ms before the first retry, 100 ms before the second.
 const BACKOFF = [50, 100];
 
-let server: FaultServer;
-let elsewhere: FaultServer;
-beforeAll(async () => {
-  [server, elsewhere] = await Promise.all([startFaultServer(), startFaultServer()]);
-});
-afterAll(async () => {
-  await Promise.all([server.close(), elsewhere.close()]);
-});
+const server = useFaultServer();
+const elsewhere = useFaultServer();
 beforeEach(() => {
   elsewhere.script();
 });

@@ -4,7 +4,7 @@
  * so `over-node-transport.test.ts` runs this suite again over the Node transport.
  */
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { createClientWithClock } from '../src/client.js';
 import {
   type TaskRouterClientOptions,
@@ -13,24 +13,11 @@ import {
   TaskRouterResponseTooLargeError,
   TaskRouterValidationError,
 } from '../src/index.js';
-import {
-  type Behaviour,
-  type FaultServer,
-  drop,
-  json,
-  startFaultServer,
-  twilioError,
-} from './fault-server.js';
+import { type Behaviour, drop, json, useFaultServer, twilioError } from './fault-server.js';
 import { ACCOUNT_SID, AUTH_TOKEN, WORKSPACE_SID, fakeClock, sid, transportUnderTest } from './helpers.js';
 
-let server: FaultServer;
-let elsewhere: FaultServer;
-beforeAll(async () => {
-  [server, elsewhere] = await Promise.all([startFaultServer(), startFaultServer()]);
-});
-afterAll(async () => {
-  await Promise.all([server.close(), elsewhere.close()]);
-});
+const server = useFaultServer();
+const elsewhere = useFaultServer();
 beforeEach(() => {
   elsewhere.script();
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createClientWithClock } from '../src/client.js';
 import {
   type TaskRouterClientOptions,
@@ -18,7 +18,7 @@ import {
   validateRequestSignature,
   validateWebhookRequest,
 } from '../src/index.js';
-import { type FaultServer, delayed, drop, json, startFaultServer, twilioError } from './fault-server.js';
+import { delayed, drop, json, useFaultServer, twilioError } from './fault-server.js';
 import { systemClock } from '../src/transport.js';
 import { ACCOUNT_SID, API_KEY, WORKSPACE_SID, sid, transportUnderTest } from './helpers.js';
 
@@ -37,14 +37,8 @@ const SECRETS = [
 
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 
-let server: FaultServer;
-let elsewhere: FaultServer;
-beforeAll(async () => {
-  [server, elsewhere] = await Promise.all([startFaultServer(), startFaultServer()]);
-});
-afterAll(async () => {
-  await Promise.all([server.close(), elsewhere.close()]);
-});
+const server = useFaultServer();
+const elsewhere = useFaultServer();
 afterEach(() => {
   vi.restoreAllMocks();
 });
