@@ -57,6 +57,8 @@ export type {
   RequiredKeys,
   RequiredKeysOf,
   RequestInitFor,
+  BodyOptionFor,
+  ResponseDataFor,
   TaskRouterApiClient,
   TaskRouterClient,
   TaskRouterMethod,

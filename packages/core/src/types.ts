@@ -1,4 +1,12 @@
-import type { FetchOptions, FetchResponse, Middleware } from 'openapi-fetch';
+import type {
+  BodySerializer,
+  HeadersOptions,
+  Middleware,
+  ParamsOption,
+  PathSerializer,
+  QuerySerializer,
+  QuerySerializerOptions,
+} from 'openapi-fetch';
 import type { DateTimeParameter } from './generated/facts.js';
 import type { paths } from './generated/taskrouter.js';
 
@@ -79,16 +87,54 @@ export type OperationAt<
 export type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
 
 /**
+ * The `body` option of an operation: required or optional as its request body is, `undefined`
+ * when it has none; the body's fields are those of its one media type. This is openapi-fetch's
+ * `RequestBodyOption` without its `$Read` marker stripping, a deep mapped copy of the body type
+ * on every call: the generated types carry no markers, and a `Date` field stays a `Date`.
+ */
+export type BodyOptionFor<Operation> = Operation extends { requestBody: { content: infer Content } }
+  ? { body: Content[keyof Content & `${string}/${string}`] }
+  : Operation extends { requestBody?: { content: infer Content } }
+    ? { body?: Content[keyof Content & `${string}/${string}`] | undefined }
+    : { body?: undefined };
+
+/**
  * Options of one call: `params`, `body`, `headers`, `signal`… (openapi-fetch's `FetchOptions`).
  * `parseAs` is not offered, since answers are always JSON and `data` stays typed; neither is a
  * per-call `fetch`, which would bypass credentials, retries and error mapping.
  */
-export type RequestInitFor<Operation> = FetchOptions<Operation> & { parseAs?: never; fetch?: never };
+export type RequestInitFor<Operation> = ParamsOption<Operation> &
+  BodyOptionFor<Operation> & {
+    baseUrl?: string;
+    querySerializer?: QuerySerializer<Operation> | QuerySerializerOptions;
+    bodySerializer?: BodySerializer<Operation>;
+    pathSerializer?: PathSerializer;
+    headers?: HeadersOptions;
+    middleware?: Middleware[];
+    parseAs?: never;
+    fetch?: never;
+  } & Omit<RequestInit, 'body' | 'headers'>;
 
 /** The argument list after the path: the options are optional unless something in them is required. */
 export type InitArgument<Init> = RequiredKeys<Init> extends never ? [init?: Init] : [init: Init];
 
-type SuccessData<Response> = Response extends { data: infer Data } ? Data : never;
+/**
+ * The `data` of an operation's success answers (2xx): the document of their media type, or
+ * `undefined` for answers without a body. This is what openapi-fetch's `FetchResponse` gives,
+ * less its `$Write` marker stripping (see {@link BodyOptionFor}).
+ */
+export type ResponseDataFor<Operation> = Operation extends { responses: infer Responses }
+  ? {
+      [Status in keyof Responses &
+        (200 | 201 | 202 | 203 | 204 | 206 | 207 | '2XX')]: Responses[Status] extends {
+        content: infer Content;
+      }
+        ? [Content[keyof Content & `${string}/${string}`]] extends [never]
+          ? Content
+          : Content[keyof Content & `${string}/${string}`]
+        : undefined;
+    }[keyof Responses & (200 | 201 | 202 | 203 | 204 | 206 | 207 | '2XX')]
+  : never;
 
 /**
  * The resolved value of a call. Non-2xx answers reject with a `TaskRouterApiError`, so only
@@ -96,9 +142,7 @@ type SuccessData<Response> = Response extends { data: infer Data } ? Data : neve
  */
 export interface TaskRouterResult<Operation> {
   /** The parsed body of the answer. */
-  data: Operation extends Record<string | number, unknown>
-    ? SuccessData<FetchResponse<Operation, {}, `${string}/${string}`>>
-    : never;
+  data: ResponseDataFor<Operation>;
   /** Always absent: errors are thrown. Present so code written for openapi-fetch's result shape compiles. */
   error?: never | undefined;
   /** The raw answer (its body is already read into `data`). */
