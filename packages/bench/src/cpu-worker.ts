@@ -61,6 +61,8 @@ async function runJob(job: CpuJob): Promise<CpuJobResult> {
 }
 
 const LARGE_BLOCK_BYTES = 4 * 1024 * 1024;
+/** Collections a worker waits through for the block's memory to be released. */
+const FREE_ATTEMPTS = 10;
 
 /**
  * Brings the C library's allocator to the state of a process that has run for a while. glibc gives
@@ -86,8 +88,6 @@ async function settleAllocator(): Promise<void> {
   }
   throw new Error(`the large block survived ${FREE_ATTEMPTS} full collections`);
 }
-
-const FREE_ATTEMPTS = 10;
 
 /** Allocates and drops the block in a frame of its own, so that nothing on the stack still holds it. */
 function touchLargeBlock(): void {

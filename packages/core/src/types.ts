@@ -125,15 +125,14 @@ export type InitArgument<Init> = RequiredKeys<Init> extends never ? [init?: Init
  */
 export type ResponseDataFor<Operation> = Operation extends { responses: infer Responses }
   ? {
-      [Status in keyof Responses &
-        (200 | 201 | 202 | 203 | 204 | 206 | 207 | '2XX')]: Responses[Status] extends {
-        content: infer Content;
-      }
-        ? [Content[keyof Content & `${string}/${string}`]] extends [never]
-          ? Content
-          : Content[keyof Content & `${string}/${string}`]
-        : undefined;
-    }[keyof Responses & (200 | 201 | 202 | 203 | 204 | 206 | 207 | '2XX')]
+      [Status in keyof Responses]: Status extends 200 | 201 | 202 | 203 | 204 | 206 | 207 | '2XX'
+        ? Responses[Status] extends { content: infer Content }
+          ? [Content[keyof Content & `${string}/${string}`]] extends [never]
+            ? Content
+            : Content[keyof Content & `${string}/${string}`]
+          : undefined
+        : never;
+    }[keyof Responses]
   : never;
 
 /**
